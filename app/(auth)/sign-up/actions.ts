@@ -1,0 +1,26 @@
+"use server";
+
+import { ActionError, parseInput, requestMeta, runAction, type ActionResult } from "@/lib/actions";
+import { EmailTaken, signUp, signUpSchema } from "@/lib/accounts";
+import { db } from "@/lib/db/client";
+import { MemberError } from "@/lib/members";
+
+export async function signUpAction(_prev: unknown, form: FormData): Promise<ActionResult<{ orgSlug: string }>> {
+  return runAction(async () => {
+    const input = parseInput(signUpSchema, {
+      name: form.get("name"),
+      email: form.get("email"),
+      password: form.get("password"),
+      orgName: form.get("orgName") ?? undefined,
+      invite: form.get("invite") || undefined,
+    });
+    try {
+      const { orgSlug } = await signUp(await db(), input, await requestMeta());
+      return { orgSlug };
+    } catch (error) {
+      if (error instanceof EmailTaken) throw new ActionError(error.message, { email: error.message });
+      if (error instanceof MemberError) throw new ActionError(error.message);
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,24 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useFormAction } from "@/components/ui/use-form-action";
+import { acceptInvitationAction } from "@/app/invite/[secret]/actions";
+import { Button } from "@/components/ui/button";
+import { FormError } from "@/components/ui/field";
+
+export function AcceptInvitationForm({ secret }: { secret: string }) {
+  const router = useRouter();
+  const { state, run: action, pending } = useFormAction(acceptInvitationAction, ({ slug }) => {
+    router.push(`/o/${slug}`);
+    router.refresh();
+  });
+  return (
+    <form action={action} className="space-y-4">
+      <input type="hidden" name="secret" value={secret} />
+      {state && !state.ok && <FormError message={state.error} />}
+      <Button type="submit" className="w-full" disabled={pending || Boolean(state?.ok)}>
+        {pending ? "Joining…" : "Accept invitation"}
+      </Button>
+    </form>
+  );
+}

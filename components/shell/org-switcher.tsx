@@ -1,0 +1,63 @@
+"use client";
+
+import * as Menu from "@radix-ui/react-dropdown-menu";
+import Link from "next/link";
+import { ROLE_LABELS } from "@/lib/authz";
+import type { Role } from "@/lib/generated/prisma/enums";
+
+export interface OrgChoice {
+  slug: string;
+  name: string;
+  role: Role;
+}
+
+export function OrgSwitcher({ current, orgs }: { current: OrgChoice; orgs: OrgChoice[] }) {
+  return (
+    <Menu.Root>
+      <Menu.Trigger
+        aria-label={`Organization: ${current.name}. Switch organization`}
+        className="flex w-full items-center justify-between gap-2 rounded-md border border-zinc-700 bg-zinc-800/60 px-3 py-2 text-left text-sm text-white hover:bg-zinc-800"
+      >
+        <span className="min-w-0">
+          <span className="block truncate font-medium">{current.name}</span>
+          <span className="block truncate text-xs text-zinc-400">
+            {current.slug} · {ROLE_LABELS[current.role]}
+          </span>
+        </span>
+        <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4 shrink-0 text-zinc-400" fill="currentColor">
+          <path d="M10 3l4 5H6l4-5zm0 14l-4-5h8l-4 5z" />
+        </svg>
+      </Menu.Trigger>
+      <Menu.Portal>
+        <Menu.Content
+          align="start"
+          sideOffset={6}
+          className="z-50 min-w-[15rem] rounded-lg border border-zinc-200 bg-white p-1 shadow-lg"
+        >
+          <Menu.Label className="px-2 py-1.5 text-xs font-medium text-zinc-500">Your organizations</Menu.Label>
+          {orgs.map((org) => (
+            <Menu.Item key={org.slug} asChild>
+              <Link
+                href={`/o/${org.slug}`}
+                className="flex items-center justify-between gap-3 rounded-md px-2 py-1.5 text-sm text-zinc-800 outline-none data-[highlighted]:bg-zinc-100"
+              >
+                <span className="truncate">{org.name}</span>
+                {org.slug === current.slug ? (
+                  <span className="text-xs text-brand-700">Current</span>
+                ) : (
+                  <span className="text-xs text-zinc-400">{ROLE_LABELS[org.role]}</span>
+                )}
+              </Link>
+            </Menu.Item>
+          ))}
+          <Menu.Separator className="my-1 h-px bg-zinc-200" />
+          <Menu.Item asChild>
+            <Link href="/orgs/new" className="block rounded-md px-2 py-1.5 text-sm text-zinc-800 outline-none data-[highlighted]:bg-zinc-100">
+              Create organization
+            </Link>
+          </Menu.Item>
+        </Menu.Content>
+      </Menu.Portal>
+    </Menu.Root>
+  );
+}

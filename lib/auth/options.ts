@@ -1,0 +1,54 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import { decoyHash, verifyPassword } from "./password";
+import { clearFailures, recordFailure, retryAfterSeconds, throttleKeys } from "./throttle";
+import { clientIpFromHeaders } from "@/lib/request-info";
+
+export const INVALID_CREDENTIALS = "Invalid e-mail or password.";
+
+const credentials = z.object({
+  email: z.string().trim().toLowerCase().email().max(254),
+  password: z.string().min(1).max(1024),
+});
+
+export const authOptions: NextAuthOptions = {
+  session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
+  pages: { signIn: "/sign-in" },
+  providers: [
+    CredentialsProvider({
+      name: "E-mail and password",
+      credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(raw, req) {
+        const parsed = credentials.safeParse(raw);
+        if (!parsed.success) throw new Error(INVALID_CREDENTIALS);
+        const { email, password } = parsed.data;
+        const prisma = await db();
+        const keys = throttleKeys(email, clientIpFromHeaders(req?.headers ?? {}));
+        const wait = await retryAfterSeconds(prisma, keys);
+        if (wait > 0) throw new Error(`Too many failed attempts. Try again in ${wait} seconds.`);
+
+        const user = await prisma.user.findUnique({ where: { email } });
+        const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
+        if (!user || !ok) {
+          await recordFailure(prisma, keys);
+          throw new Error(INVALID_CREDENTIALS);
+        }
+        await clearFailures(prisma, keys[0]);
+        return { id: user.id, email: user.email, name: user.name };
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user) token.sub = user.id;
+      return token;
+    },
+    session({ session, token }) {
+      if (session.user && token.sub) session.user.id = token.sub;
+      return session;
+    },
+  },
+};

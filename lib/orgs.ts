@@ -1,0 +1,45 @@
+import { z } from "zod";
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+
+export const SLUG_PATTERN = /^[a-z0-9-]{2,40}$/;
+
+export const orgNameSchema = z.string().trim().min(2, "Use at least 2 characters.").max(80, "Use at most 80 characters.");
+export const orgSlugSchema = z
+  .string()
+  .trim()
+  .regex(SLUG_PATTERN, "Use 2–40 lowercase letters, digits and hyphens.");
+
+/** "Acme Labs, Inc." → "acme-labs-inc" (falls back to "org" when nothing usable is left). */
+export function slugify(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 32)
+    .replace(/-+$/g, "");
+  return slug.length >= 2 ? slug : "org";
+}
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+/** The slug itself if free, else slug-2, slug-3, … */
+export async function availableSlug(db: Db, base: string): Promise<string> {
+  const taken = new Set(
+    (await db.organization.findMany({ where: { slug: { startsWith: base } }, select: { slug: true } })).map((o) => o.slug),
+  );
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) {
+    const candidate = `${base}-${i}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+/** Creates an org with `userId` as its first admin. */
+export async function createOrganization(db: Db, userId: string, name: string, slug?: string) {
+  const finalSlug = slug ?? (await availableSlug(db, slugify(name)));
+  return db.organization.create({
+    data: { name, slug: finalSlug, memberships: { create: { userId, role: "ADMIN" } } },
+  });
+}

@@ -1,0 +1,65 @@
+import "server-only";
+import { cache } from "react";
+import { getServerSession } from "next-auth";
+import { notFound, redirect } from "next/navigation";
+import { authOptions } from "@/lib/auth/options";
+import { db } from "@/lib/db/client";
+import type { Role } from "@/lib/generated/prisma/enums";
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export interface OrgContext {
+  user: SessionUser;
+  org: { id: string; slug: string; name: string };
+  role: Role;
+}
+
+/** The signed-in user, re-read from the database each request (a deleted account is signed out). */
+export const currentUser = cache(async (): Promise<SessionUser | null> => {
+  const session = await getServerSession(authOptions);
+  const id = session?.user?.id;
+  if (!id) return null;
+  const user = await (await db()).user.findUnique({ where: { id }, select: { id: true, email: true, name: true } });
+  return user;
+});
+
+export async function requireUser(returnTo = "/"): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) redirect(`/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`);
+  return user;
+}
+
+/**
+ * The caller's membership in the org named by the URL, or null. The role comes
+ * from the database on every request, never from the client or the session cookie.
+ */
+export const orgContext = cache(async (slug: string): Promise<OrgContext | null> => {
+  const user = await currentUser();
+  if (!user) return null;
+  const membership = await (await db()).membership.findFirst({
+    where: { userId: user.id, org: { slug } },
+    select: { role: true, org: { select: { id: true, slug: true, name: true } } },
+  });
+  return membership ? { user, org: membership.org, role: membership.role } : null;
+});
+
+/** For pages: the org context, or a 404 for orgs the user does not belong to (no hint they exist). */
+export async function requireOrg(slug: string): Promise<OrgContext> {
+  const user = await currentUser();
+  if (!user) redirect(`/sign-in?callbackUrl=${encodeURIComponent(`/o/${slug}`)}`);
+  const ctx = await orgContext(slug);
+  if (!ctx) notFound();
+  return ctx;
+}
+
+export const userOrgs = cache(async (userId: string) =>
+  (await db()).membership.findMany({
+    where: { userId },
+    select: { role: true, org: { select: { slug: true, name: true } } },
+    orderBy: { org: { name: "asc" } },
+  }),
+);
