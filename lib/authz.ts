@@ -47,12 +47,15 @@ export function can(role: Role, action: Action): boolean {
  * developers their own, admins any. Organization tokens: admins only.
  */
 export function canManageToken(
-  actor: { role: Role; userId: string },
-  token: { kind: "WORKSPACE" | "GATEWAY" | "ORGANIZATION"; createdById: string | null },
+  actor: { role: Role; userId: string | null; tokenId?: string | null },
+  token: { kind: "WORKSPACE" | "GATEWAY" | "ORGANIZATION"; createdById: string | null; createdByTokenId?: string | null },
 ): boolean {
   if (actor.role === "ADMIN") return true;
-  if (token.kind === "ORGANIZATION") return false;
-  return actor.role === "DEVELOPER" && token.createdById === actor.userId;
+  if (token.kind === "ORGANIZATION" || actor.role !== "DEVELOPER") return false;
+  // "Own" is the member the actor works for; a token acting without a member
+  // (an organization token) owns the tokens it created itself.
+  if (actor.userId) return token.createdById === actor.userId;
+  return Boolean(actor.tokenId) && token.createdByTokenId === actor.tokenId;
 }
 
 /** Permissions a workspace token can carry (SPEC §2), in display order. */

@@ -25,7 +25,7 @@ export function AppShell({
   const sidebar = (
     <div className="flex h-full flex-col gap-6 bg-zinc-900 px-4 py-5">
       <div className="px-1">
-        <Logo className="text-white [&_rect]:fill-brand-500" />
+        <Logo inverted />
       </div>
       <OrgSwitcher current={current} orgs={orgs} />
       <div className="flex-1 overflow-y-auto">

@@ -15,7 +15,7 @@ export interface SeedResult {
  * Seeds the demo org and its admin exactly once: a later start (or another
  * instance starting at the same time) finds the org and seeds nothing.
  */
-export async function seedDemo(prisma: PrismaClient, env: NodeJS.ProcessEnv = process.env): Promise<SeedResult> {
+export async function seedDemo(prisma: PrismaClient, env: Record<string, string | undefined> = process.env): Promise<SeedResult> {
   const email = (env.KEYSMITH_ADMIN_EMAIL?.trim() || DEFAULT_ADMIN.email).toLowerCase();
   const password = env.KEYSMITH_ADMIN_PASSWORD || DEFAULT_ADMIN.password;
 

@@ -1,17 +1,60 @@
 import type { Metadata } from "next";
-import { ComingSoon } from "@/components/coming-soon";
+import { PageHeader } from "@/components/ui/card";
+import { TokenManager } from "@/components/tokens/token-manager";
+import { WorkspaceScopeFields } from "@/components/tokens/workspace-scope-fields";
+import { db } from "@/lib/db/client";
+import { consoleTokenPage } from "@/lib/tokens/console";
+import { canCreateKind, grantablePermissions } from "@/lib/tokens/policy";
+import { DISPLAY_STATUSES, type DisplayStatus } from "@/lib/tokens/status";
+import { requireOrg } from "@/lib/session";
+import { createWorkspaceTokenAction } from "../actions";
 
 export const metadata: Metadata = { title: "Workspace tokens" };
 
-export default function WorkspaceTokensPage() {
+export default async function WorkspaceTokensPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ org: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const ctx = await requireOrg((await params).org);
+  const sp = await searchParams;
+  const status = DISPLAY_STATUSES.find((s) => s === sp.status) as DisplayStatus | undefined;
+  const page = Math.max(1, Number.parseInt(typeof sp.page === "string" ? sp.page : "1", 10) || 1);
+  const [initial, projects] = await Promise.all([
+    consoleTokenPage(ctx, "WORKSPACE", { status, page }),
+    (await db()).project.findMany({ where: { orgId: ctx.org.id }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+  ]);
   return (
-    <ComingSoon
-      title="Workspace tokens"
-      description="Tokens for the Workspace REST API (/api/v1/*), with a subset of your permissions."
-      plans={[
-        "Create tokens with chosen permissions, an optional project and an expiry; the secret is shown once.",
-        "See usage counts and last use live; regenerate, deactivate or revoke.",
-      ]}
-    />
+    <>
+      <PageHeader
+        title="Workspace tokens"
+        description={
+          <>
+            Tokens for the Workspace REST API (<code className="font-mono text-xs">/api/v1/*</code>), each with a subset of your
+            permissions. Send them as <code className="font-mono text-xs">Authorization: Bearer …</code> with{" "}
+            <code className="font-mono text-xs">x-org: {ctx.org.slug}</code>.
+          </>
+        }
+      />
+      <TokenManager
+        orgSlug={ctx.org.slug}
+        kind="workspace"
+        initial={initial}
+        status={status}
+        page={page}
+        create={
+          canCreateKind(ctx, "WORKSPACE")
+            ? {
+                title: "Create workspace token",
+                description: "The token can do only what you tick, and never more than your role.",
+                action: createWorkspaceTokenAction.bind(null, ctx.org.slug),
+                scopeFields: <WorkspaceScopeFields grantable={grantablePermissions(ctx)} projects={projects} />,
+              }
+            : undefined
+        }
+      />
+    </>
   );
 }

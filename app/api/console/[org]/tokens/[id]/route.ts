@@ -1,0 +1,19 @@
+import { errorResponse } from "@/lib/api/errors";
+import { db } from "@/lib/db/client";
+import { canSeeKind, rowActions } from "@/lib/tokens/policy";
+import { tokenActivity, tokenView } from "@/lib/tokens/service";
+import { orgContext } from "@/lib/session";
+
+export const dynamic = "force-dynamic";
+
+/** One token's details and recent activity, for the details panel. */
+export async function GET(_request: Request, { params }: { params: Promise<{ org: string; id: string }> }) {
+  const { org, id } = await params;
+  const ctx = await orgContext(org);
+  if (!ctx) return errorResponse(404, "Not found.");
+  const prisma = await db();
+  const token = await tokenView(prisma, ctx.org.id, id);
+  if (!token || !canSeeKind(ctx, token.kind)) return errorResponse(404, "Token not found.");
+  const activity = await tokenActivity(prisma, ctx.org.id, id);
+  return Response.json({ token: { ...token, actions: rowActions(ctx, token) }, activity }, { headers: { "cache-control": "no-store" } });
+}

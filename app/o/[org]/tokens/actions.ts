@@ -1,0 +1,113 @@
+"use server";
+
+/**
+ * Console actions on tokens of every kind. Each re-checks, on the server, that
+ * the caller is a member who may do this to this token (lib/tokens/policy.ts);
+ * the client's word for the org, kind or role is never taken.
+ */
+import { z } from "zod";
+import { ActionError, authorizeOrg, parseInput, requestMeta, runAction, type ActionResult } from "@/lib/actions";
+import { userActor } from "@/lib/audit";
+import { API_PERMISSIONS } from "@/lib/authz";
+import { db } from "@/lib/db/client";
+import { tokenNameSchema } from "@/lib/api/workspace-schemas";
+import type { OrgContext } from "@/lib/session";
+import { canSeeKind, grantablePermissions, rowActions } from "@/lib/tokens/policy";
+import {
+  issueToken,
+  regenerateToken,
+  revokeToken,
+  setTokenActive,
+  tokenView,
+  TokenError,
+  type ChangeMeta,
+  type TokenView,
+} from "@/lib/tokens/service";
+import { expirySchema, expiresAt } from "@/lib/tokens/status";
+
+export interface IssuedSecret {
+  token: TokenView;
+  /** Shown once in the modal; exists nowhere else. */
+  secret: string;
+}
+
+async function changeMeta(ctx: OrgContext): Promise<ChangeMeta> {
+  return { orgId: ctx.org.id, actor: userActor(ctx.user), ...(await requestMeta()) };
+}
+
+function asActionError(error: unknown): never {
+  if (error instanceof TokenError) {
+    throw new ActionError(error.message, error.field ? { [error.field]: error.message } : undefined);
+  }
+  throw error;
+}
+
+const workspaceTokenForm = z
+  .object({
+    name: tokenNameSchema,
+    permissions: z.array(z.enum(API_PERMISSIONS)).min(1, "Choose at least one permission."),
+    projectId: z.string().max(64).optional(),
+  })
+  .and(expirySchema);
+
+export async function createWorkspaceTokenAction(orgSlug: string, _prev: unknown, form: FormData): Promise<ActionResult<IssuedSecret>> {
+  return runAction(async () => {
+    const ctx = await authorizeOrg(orgSlug, "tokens:create");
+    const input = parseInput(workspaceTokenForm, {
+      name: form.get("name"),
+      permissions: form.getAll("permissions"),
+      projectId: form.get("projectId") || undefined,
+      expiration: form.get("expiration"),
+      expiresOn: form.get("expiresOn") || undefined,
+    });
+    const grantable = new Set(grantablePermissions(ctx));
+    const excess = input.permissions.filter((p) => !grantable.has(p));
+    if (excess.length) {
+      throw new ActionError(`Your role cannot grant: ${excess.join(", ")}.`, { permissions: "You can only grant permissions your role holds." });
+    }
+    return issueToken(await db(), await changeMeta(ctx), {
+      kind: "WORKSPACE",
+      name: input.name,
+      permissions: [...new Set(input.permissions)],
+      projectId: input.projectId ?? null,
+      expiresAt: expiresAt(input),
+      createdById: ctx.user.id,
+    }).catch(asActionError);
+  });
+}
+
+/** Loads a token of the org and checks the caller may take `action` on it. */
+async function authorizeTokenChange(orgSlug: string, tokenId: unknown, action: "regenerate" | "activate" | "deactivate" | "revoke") {
+  const ctx = await authorizeOrg(orgSlug, "org:read");
+  const id = parseInput(z.string().min(1).max(64), tokenId);
+  const token = await tokenView(await db(), ctx.org.id, id);
+  if (!token || !canSeeKind(ctx, token.kind)) throw new ActionError("Token not found.");
+  if (!rowActions(ctx, token)[action]) {
+    throw new ActionError(token.status === "REVOKED" ? "This token is revoked." : "You do not have permission to change this token.");
+  }
+  return { ctx, token };
+}
+
+export async function regenerateTokenAction(orgSlug: string, tokenId: string): Promise<ActionResult<IssuedSecret>> {
+  return runAction(async () => {
+    const { ctx, token } = await authorizeTokenChange(orgSlug, tokenId, "regenerate");
+    return regenerateToken(await db(), await changeMeta(ctx), token.id).catch(asActionError);
+  });
+}
+
+export async function setTokenActiveAction(orgSlug: string, tokenId: string, active: boolean): Promise<ActionResult<TokenView>> {
+  return runAction(async () => {
+    const { ctx, token } = await authorizeTokenChange(orgSlug, tokenId, active === true ? "activate" : "deactivate");
+    return setTokenActive(await db(), await changeMeta(ctx), token.id, active === true).catch(asActionError);
+  });
+}
+
+/** Revokes only when `confirmation` is exactly the token's name (the dialog asks the user to type it). */
+export async function revokeTokenAction(orgSlug: string, tokenId: string, confirmation: string): Promise<ActionResult<TokenView>> {
+  return runAction(async () => {
+    const { ctx, token } = await authorizeTokenChange(orgSlug, tokenId, "revoke");
+    if (confirmation !== token.name) throw new ActionError("Type the token's name exactly to confirm.", { confirmation: "Does not match the token's name." });
+    return revokeToken(await db(), await changeMeta(ctx), token.id).catch(asActionError);
+  });
+}
+

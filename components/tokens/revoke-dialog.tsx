@@ -1,0 +1,77 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import { revokeTokenAction } from "@/app/o/[org]/tokens/actions";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { FormError } from "@/components/ui/field";
+
+/** Revoke, confirmed by typing the token's name exactly (SPEC §2). */
+export function RevokeDialog({
+  orgSlug,
+  token,
+  onClose,
+  onDone,
+}: {
+  orgSlug: string;
+  token: { id: string; name: string; masked: string };
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const [typed, setTyped] = useState("");
+  const [error, setError] = useState<string>();
+  const [pending, start] = useTransition();
+  const matches = typed === token.name;
+  return (
+    <Dialog open onOpenChange={(o) => !o && onClose()} title="Revoke token" description="This cannot be undone.">
+      <form
+        className="space-y-4"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!matches) return;
+          start(async () => {
+            const result = await revokeTokenAction(orgSlug, token.id, typed);
+            if (result.ok) onDone();
+            else setError(result.error);
+          });
+        }}
+      >
+        <dl className="rounded-md border border-zinc-200 bg-zinc-50 px-4 py-3 text-sm">
+          <div className="flex justify-between gap-4">
+            <dt className="text-zinc-500">Name</dt>
+            <dd className="font-medium text-zinc-900">{token.name}</dd>
+          </div>
+          <div className="mt-1 flex justify-between gap-4">
+            <dt className="text-zinc-500">Token</dt>
+            <dd className="font-mono text-zinc-900">{token.masked}</dd>
+          </div>
+        </dl>
+        <p className="text-sm text-zinc-700">
+          Applications using this token will get 401 errors immediately. A revoked token cannot be activated again.
+        </p>
+        <div className="space-y-1.5">
+          <label htmlFor="revoke-confirmation" className="block text-sm font-medium text-zinc-800">
+            Type <span className="font-mono font-semibold">{token.name}</span> to confirm
+          </label>
+          <input
+            id="revoke-confirmation"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            className="block w-full rounded-md border border-zinc-300 px-3 py-2 text-sm focus:border-red-500 focus:outline-none focus:ring-2 focus:ring-red-500/20"
+          />
+        </div>
+        <FormError message={error} />
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="danger" disabled={!matches || pending}>
+            {pending ? "Revoking…" : "Revoke token"}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

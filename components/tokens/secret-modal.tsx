@@ -1,0 +1,79 @@
+"use client";
+
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+
+/**
+ * The show-once modal. The secret lives only in the parent's state while this
+ * is open; closing it drops that state, and nothing else (URL, query cache,
+ * storage, later page loads) ever held it.
+ */
+export function SecretModal({
+  secret,
+  tokenName,
+  regenerated,
+  usage,
+  onClose,
+}: {
+  secret: string;
+  tokenName: string;
+  regenerated?: boolean;
+  usage?: string;
+  onClose: () => void;
+}) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <Dialog
+      open
+      onOpenChange={(open) => !open && onClose()}
+      dismissible={false}
+      title={regenerated ? "Token regenerated" : "Token created"}
+      description={
+        <>
+          Copy the secret for <strong>{tokenName}</strong> now.
+        </>
+      }
+    >
+      <div className="space-y-4">
+        <div role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          You will not see this token again. Store it somewhere safe, such as a secrets manager.
+          {regenerated && " The previous secret has stopped working."}
+        </div>
+        <div>
+          <label htmlFor="issued-secret" className="block text-sm font-medium text-zinc-800">
+            Your new token
+          </label>
+          <div className="mt-1.5 flex gap-2">
+            <input
+              id="issued-secret"
+              readOnly
+              value={secret}
+              spellCheck={false}
+              autoComplete="off"
+              onFocus={(e) => e.currentTarget.select()}
+              className="min-w-0 flex-1 rounded-md border border-zinc-300 bg-zinc-50 px-3 py-2 font-mono text-sm text-zinc-900"
+            />
+            <Button
+              variant={copied ? "secondary" : "primary"}
+              onClick={() => void navigator.clipboard.writeText(secret).then(() => setCopied(true))}
+            >
+              {copied ? "Copied" : "Copy"}
+            </Button>
+          </div>
+        </div>
+        {usage && (
+          <div>
+            <p className="text-sm font-medium text-zinc-800">Try it</p>
+            <pre className="mt-1.5 overflow-x-auto rounded-md bg-zinc-900 p-3 font-mono text-xs leading-relaxed text-zinc-100">{usage}</pre>
+          </div>
+        )}
+        <div className="flex justify-end">
+          <Button variant="secondary" onClick={onClose}>
+            I have saved it — close
+          </Button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,68 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { Badge } from "@/components/ui/card";
+import { STATUS_LABELS, type DisplayStatus } from "@/lib/tokens/status";
+
+const STATUS_TONE = { ACTIVE: "green", INACTIVE: "zinc", EXPIRED: "amber", REVOKED: "red" } as const;
+
+export function StatusBadge({ status }: { status: DisplayStatus }) {
+  return <Badge tone={STATUS_TONE[status]}>{STATUS_LABELS[status]}</Badge>;
+}
+
+export function relativeTime(iso: string, now: number): string {
+  const diff = Math.round((now - new Date(iso).getTime()) / 1000);
+  const future = diff < 0;
+  const s = Math.abs(diff);
+  const fmt = (n: number, unit: string) => (future ? `in ${n} ${unit}` : `${n} ${unit} ago`);
+  if (s < 45) return future ? "in a moment" : "just now";
+  if (s < 3600) return fmt(Math.round(s / 60), Math.round(s / 60) === 1 ? "minute" : "minutes");
+  if (s < 86_400) return fmt(Math.round(s / 3600), Math.round(s / 3600) === 1 ? "hour" : "hours");
+  if (s < 30 * 86_400) return fmt(Math.round(s / 86_400), Math.round(s / 86_400) === 1 ? "day" : "days");
+  return new Date(iso).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+}
+
+/** "3 minutes ago", with the exact UTC time on hover; ticks every 30 s. */
+export function RelativeTime({ iso, empty = "Never" }: { iso: string | null; empty?: string }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(t);
+  }, []);
+  if (!iso) return <span className="text-zinc-400">{empty}</span>;
+  const exact = new Date(iso).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  return (
+    <time dateTime={iso} title={exact} suppressHydrationWarning>
+      {relativeTime(iso, now)}
+    </time>
+  );
+}
+
+export function ExactDate({ iso, empty = "Never" }: { iso: string | null; empty?: string }) {
+  if (!iso) return <span className="text-zinc-500">{empty}</span>;
+  const d = new Date(iso);
+  return (
+    <time dateTime={iso} title={d.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC")}>
+      {d.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" })}
+    </time>
+  );
+}
+
+/** A button that copies text and says so for a moment. */
+export function CopyButton({ text, label, copiedLabel = "Copied", className }: { text: string; label: string; copiedLabel?: string; className?: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      className={className}
+      onClick={() =>
+        void navigator.clipboard.writeText(text).then(() => {
+          setCopied(true);
+          setTimeout(() => setCopied(false), 1500);
+        })
+      }
+    >
+      {copied ? copiedLabel : label}
+    </button>
+  );
+}

@@ -1,0 +1,309 @@
+"use client";
+
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { memo, useState, useTransition, type ReactNode } from "react";
+import { regenerateTokenAction, setTokenActiveAction, type IssuedSecret } from "@/app/o/[org]/tokens/actions";
+import { Button } from "@/components/ui/button";
+import { Card, EmptyState } from "@/components/ui/card";
+import { Dialog } from "@/components/ui/dialog";
+import { FormError } from "@/components/ui/field";
+import type { ConsoleToken, ConsoleTokenPage, KindSlug } from "@/lib/tokens/console";
+import { DISPLAY_STATUSES, STATUS_LABELS, type DisplayStatus } from "@/lib/tokens/status";
+import { CreateTokenDialog, type CreateTokenAction } from "./create-token-dialog";
+import { RevokeDialog } from "./revoke-dialog";
+import { SecretModal } from "./secret-modal";
+import { ExactDate, RelativeTime, StatusBadge } from "./token-bits";
+import { TokenDetails } from "./token-details";
+import { TokenRowActions, type RowIntent } from "./token-row-actions";
+import { CreatedBy, TokenScope } from "./token-scope";
+
+const SCOPE_HEADING: Record<KindSlug, string> = { workspace: "Permissions", gateway: "Gateway", organization: "Role" };
+const REFRESH_MS = 4_000;
+
+type Open =
+  | { type: "create" }
+  | { type: "details" | "revoke" | "regenerate"; token: ConsoleToken }
+  | { type: "secret"; issued: IssuedSecret; regenerated: boolean }
+  | null;
+
+/**
+ * The one token table, for every kind: live list (refreshed on focus and every
+ * few seconds), status filter, server-side pages, row actions and their dialogs.
+ */
+export function TokenManager({
+  orgSlug,
+  kind,
+  initial,
+  status,
+  page,
+  create,
+}: {
+  orgSlug: string;
+  kind: KindSlug;
+  initial: ConsoleTokenPage;
+  status?: DisplayStatus;
+  page: number;
+  create?: { title: string; description?: ReactNode; action: CreateTokenAction; scopeFields?: ReactNode };
+}) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const search = useSearchParams();
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState<Open>(null);
+  const [notice, setNotice] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [, startTransition] = useTransition();
+
+  const queryKey = ["tokens", orgSlug, kind, status ?? "ALL", page];
+  const { data } = useQuery({
+    queryKey,
+    queryFn: async (): Promise<ConsoleTokenPage> => {
+      const params = new URLSearchParams({ kind, page: String(page) });
+      if (status) params.set("status", status);
+      const res = await fetch(`/api/console/${orgSlug}/tokens?${params}`, { cache: "no-store" });
+      if (!res.ok) throw new Error(`Could not refresh tokens (${res.status}).`);
+      return res.json();
+    },
+    initialData: initial,
+    refetchInterval: REFRESH_MS,
+    refetchOnWindowFocus: true,
+    placeholderData: keepPreviousData,
+  });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ["tokens", orgSlug, kind] });
+
+  function navigate(next: { status?: string; page?: number }) {
+    const params = new URLSearchParams(search.toString());
+    if (next.status !== undefined) {
+      if (next.status) params.set("status", next.status);
+      else params.delete("status");
+      params.delete("page");
+    }
+    if (next.page !== undefined) {
+      if (next.page > 1) params.set("page", String(next.page));
+      else params.delete("page");
+    }
+    const qs = params.toString();
+    router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
+  }
+
+  function onIntent(token: ConsoleToken, intent: RowIntent) {
+    setError(undefined);
+    setNotice(undefined);
+    if (intent === "copy-prefix") {
+      void navigator.clipboard.writeText(token.prefix).then(() => setNotice(`Copied prefix ${token.prefix}`));
+    } else if (intent === "activate" || intent === "deactivate") {
+      startTransition(async () => {
+        const result = await setTokenActiveAction(orgSlug, token.id, intent === "activate");
+        if (result.ok) setNotice(`${token.name} ${intent === "activate" ? "activated" : "deactivated"}.`);
+        else setError(result.error);
+        await refresh();
+      });
+    } else {
+      setOpen({ type: intent, token });
+    }
+  }
+
+  const onRowIntent = (token: ConsoleToken, intent: RowIntent) => onIntent(token, intent);
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
+        <div className="flex items-end gap-3">
+          <div>
+            <label htmlFor="status-filter" className="block text-xs font-medium text-zinc-600">
+              Status
+            </label>
+            <select
+              id="status-filter"
+              value={status ?? ""}
+              onChange={(e) => navigate({ status: e.target.value })}
+              className="mt-1 rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm"
+            >
+              <option value="">All statuses</option>
+              {DISPLAY_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {STATUS_LABELS[s]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <p className="pb-1.5 text-sm text-zinc-500" aria-live="polite">
+            {data.total.toLocaleString("en-US")} {data.total === 1 ? "token" : "tokens"}
+          </p>
+        </div>
+        {create && <Button onClick={() => setOpen({ type: "create" })}>Create token</Button>}
+      </div>
+
+      <div aria-live="polite">
+        {notice && <p className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{notice}</p>}
+        <FormError message={error} />
+      </div>
+
+      {data.items.length === 0 ? (
+        <EmptyState title={status ? `No ${STATUS_LABELS[status].toLowerCase()} tokens` : "No tokens yet"}>
+          {create && !status ? "Create one to call the API." : null}
+        </EmptyState>
+      ) : (
+        <Card className="overflow-x-auto">
+          <table className="w-full min-w-[64rem] text-left text-sm">
+            <thead className="whitespace-nowrap border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500">
+              <tr>
+                <th scope="col" className="px-4 py-3 font-medium">Name</th>
+                <th scope="col" className="px-4 py-3 font-medium">{SCOPE_HEADING[kind]}</th>
+                <th scope="col" className="px-4 py-3 font-medium">Created by</th>
+                <th scope="col" className="px-4 py-3 font-medium">Created</th>
+                <th scope="col" className="px-4 py-3 font-medium">Expires</th>
+                <th scope="col" className="px-4 py-3 font-medium">Last used</th>
+                <th scope="col" className="px-4 py-3 text-right font-medium">Usage</th>
+                <th scope="col" className="px-4 py-3 font-medium">Status</th>
+                <th scope="col" className="px-4 py-3"><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-100">
+              {data.items.map((t) => (
+                <TokenRow key={t.id} token={t} onIntent={onRowIntent} />
+              ))}
+            </tbody>
+          </table>
+        </Card>
+      )}
+
+      {data.pageCount > 1 && (
+        <nav aria-label="Pagination" className="flex items-center justify-between text-sm text-zinc-600">
+          <span>
+            Page {data.page} of {data.pageCount}
+          </span>
+          <div className="flex gap-2">
+            <Button variant="secondary" size="sm" disabled={data.page <= 1} onClick={() => navigate({ page: data.page - 1 })}>
+              Previous
+            </Button>
+            <Button variant="secondary" size="sm" disabled={data.page >= data.pageCount} onClick={() => navigate({ page: data.page + 1 })}>
+              Next
+            </Button>
+          </div>
+        </nav>
+      )}
+
+      {open?.type === "create" && create && (
+        <CreateTokenDialog
+          title={create.title}
+          description={create.description}
+          action={create.action}
+          scopeFields={create.scopeFields}
+          onClose={() => setOpen(null)}
+          onCreated={(issued) => {
+            setOpen({ type: "secret", issued, regenerated: false });
+            void refresh();
+          }}
+        />
+      )}
+      {open?.type === "secret" && (
+        <SecretModal
+          secret={open.issued.secret}
+          tokenName={open.issued.token.name}
+          regenerated={open.regenerated}
+          usage={usageSnippet(kind, orgSlug)}
+          onClose={() => setOpen(null)}
+        />
+      )}
+      {open?.type === "details" && <TokenDetails orgSlug={orgSlug} token={open.token} onClose={() => setOpen(null)} />}
+      {open?.type === "revoke" && (
+        <RevokeDialog
+          orgSlug={orgSlug}
+          token={open.token}
+          onClose={() => setOpen(null)}
+          onDone={() => {
+            setNotice(`${open.token.name} revoked.`);
+            setOpen(null);
+            void refresh();
+          }}
+        />
+      )}
+      {open?.type === "regenerate" && (
+        <RegenerateDialog
+          orgSlug={orgSlug}
+          token={open.token}
+          onClose={() => setOpen(null)}
+          onDone={(issued) => {
+            setOpen({ type: "secret", issued, regenerated: true });
+            void refresh();
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+/** Rows re-render only when their token changed (React Query keeps unchanged objects identical). */
+const TokenRow = memo(function TokenRow({ token: t, onIntent }: { token: ConsoleToken; onIntent: (t: ConsoleToken, i: RowIntent) => void }) {
+  return (
+    <tr data-testid={`token-row-${t.name}`} className="align-top">
+      <td className="px-4 py-3">
+        <button type="button" onClick={() => onIntent(t, "details")} className="text-left font-medium text-zinc-900 hover:text-brand-700 hover:underline">
+          {t.name}
+        </button>
+        <p className="mt-0.5 whitespace-nowrap font-mono text-xs text-zinc-500">{t.masked}</p>
+      </td>
+      <td className="px-4 py-3"><TokenScope token={t} compact /></td>
+      <td className="px-4 py-3 text-zinc-700"><CreatedBy token={t} /></td>
+      <td className="whitespace-nowrap px-4 py-3 text-zinc-600"><ExactDate iso={t.createdAt} /></td>
+      <td className="whitespace-nowrap px-4 py-3 text-zinc-600"><ExactDate iso={t.expiresAt} /></td>
+      <td className="whitespace-nowrap px-4 py-3 text-zinc-600"><RelativeTime iso={t.lastUsedAt} /></td>
+      <td className="px-4 py-3 text-right tabular-nums text-zinc-900" data-testid="usage-count">{t.usageCount.toLocaleString("en-US")}</td>
+      <td className="px-4 py-3"><StatusBadge status={t.status} /></td>
+      <td className="whitespace-nowrap px-4 py-3 text-right"><TokenRowActions token={t} onIntent={(i) => onIntent(t, i)} /></td>
+    </tr>
+  );
+}, (a, b) => a.token === b.token);
+
+function RegenerateDialog({
+  orgSlug,
+  token,
+  onClose,
+  onDone,
+}: {
+  orgSlug: string;
+  token: ConsoleToken;
+  onClose: () => void;
+  onDone: (issued: IssuedSecret) => void;
+}) {
+  const [pending, start] = useTransition();
+  const [error, setError] = useState<string>();
+  return (
+    <Dialog open onOpenChange={(o) => !o && onClose()} title={`Regenerate ${token.name}?`} description="A new secret replaces the current one.">
+      <div className="space-y-4">
+        <p className="text-sm text-zinc-700">
+          The current secret (<span className="font-mono">{token.masked}</span>) stops working immediately. Everything else — name,
+          scope, expiry, usage history — stays.
+        </p>
+        <FormError message={error} />
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button
+            disabled={pending}
+            onClick={() =>
+              start(async () => {
+                const result = await regenerateTokenAction(orgSlug, token.id);
+                if (result.ok) onDone(result.data);
+                else setError(result.error);
+              })
+            }
+          >
+            {pending ? "Regenerating…" : "Regenerate token"}
+          </Button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}
+
+function usageSnippet(kind: KindSlug, orgSlug: string): string {
+  const origin = typeof window === "undefined" ? "" : window.location.origin;
+  if (kind === "gateway") {
+    return `curl ${origin}/api/gpt/v1/models \\\n  -H "x-api-key: $KEYSMITH_TOKEN"`;
+  }
+  return `curl ${origin}/api/v1/app/me \\\n  -H "Authorization: Bearer $KEYSMITH_TOKEN" \\\n  -H "x-org: ${orgSlug}"`;
+}

@@ -1,0 +1,40 @@
+import { Badge } from "@/components/ui/card";
+import { ROLE_LABELS } from "@/lib/authz";
+import type { TokenView } from "@/lib/tokens/service";
+
+/** The kind-specific scope: permissions and project, gateway, or role. */
+export function TokenScope({ token, compact = false }: { token: TokenView; compact?: boolean }) {
+  if (token.kind === "ORGANIZATION") {
+    return token.role ? <Badge tone={token.role === "ADMIN" ? "brand" : "zinc"}>{ROLE_LABELS[token.role]}</Badge> : null;
+  }
+  if (token.kind === "GATEWAY") return <span className="text-zinc-700">Gateway</span>;
+  const shown = compact ? token.permissions.slice(0, 2) : token.permissions;
+  const more = token.permissions.length - shown.length;
+  return (
+    <div className="space-y-1">
+      <div className="flex flex-wrap gap-1">
+        {shown.map((p) => (
+          <span key={p} className="rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-[11px] text-zinc-700">
+            {p}
+          </span>
+        ))}
+        {more > 0 && (
+          <span className="rounded px-1 py-0.5 text-[11px] text-zinc-500" title={token.permissions.join(", ")}>
+            +{more} more
+          </span>
+        )}
+      </div>
+      <p className="text-xs text-zinc-500">{token.project ? `Project: ${token.project.name}` : "All projects"}</p>
+    </div>
+  );
+}
+
+export function CreatedBy({ token }: { token: TokenView }) {
+  if (!token.createdBy) return <span className="text-zinc-500">{token.createdByTokenId ? "API token" : "—"}</span>;
+  return (
+    <span title={token.createdBy.email}>
+      {token.createdBy.name}
+      {token.createdBy.formerMember && <span className="ml-1 text-xs text-zinc-500">(former member)</span>}
+    </span>
+  );
+}

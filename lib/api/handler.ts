@@ -1,0 +1,127 @@
+import "server-only";
+import { z } from "zod";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { db } from "@/lib/db/client";
+import type { ApiPermission } from "@/lib/authz";
+import { clientIpFromHeaders, userAgentFromHeaders } from "@/lib/request-info";
+import type { TokenKind } from "@/lib/tokens/format";
+import { recordUsage } from "@/lib/tokens/usage";
+import { verifyToken, type Principal } from "@/lib/tokens/verify";
+import { ApiError, errorResponse, UNAUTHENTICATED } from "./errors";
+
+export interface ApiContext<P> {
+  request: Request;
+  principal: Principal;
+  params: P;
+  db: PrismaClient;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface RouteOptions {
+  /** Token kinds this API accepts; another kind is a valid token without access here (403). */
+  kinds: TokenKind[];
+  /** `/api/v1/app/*`: the `x-org` header must name the token's org. */
+  requireOrgHeader?: boolean;
+  /** Also accept `x-api-key` (what Anthropic's SDKs send). */
+  acceptApiKeyHeader?: boolean;
+}
+
+function presentedToken(request: Request, acceptApiKey: boolean): string | null {
+  const auth = request.headers.get("authorization");
+  if (auth) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    return m ? m[1] : null;
+  }
+  return acceptApiKey ? request.headers.get("x-api-key")?.trim() || null : null;
+}
+
+export function requirePermission(principal: Principal, permission: ApiPermission): void {
+  if (!principal.permissions.includes(permission)) {
+    throw new ApiError(403, `This token lacks the ${permission} permission.`);
+  }
+}
+
+/** Parses a JSON body against a schema: bad JSON or a bad field is a 400 that names the field. */
+export async function parseJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    throw new ApiError(400, "The request body must be valid JSON.");
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.join(".");
+    throw new ApiError(400, field ? `Invalid field "${field}": ${issue.message}` : `Invalid request: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  const codes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "57P01", "57P03", "P1001", "P1002", "P1017", "08006", "08001"]);
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    if (typeof e === "object" && e !== null) {
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === "string" && codes.has(code)) return true;
+      if (e instanceof Error && /ECONNREFUSED|Connection terminated|Can't reach database/i.test(e.message)) return true;
+      e = (e as { cause?: unknown }).cause;
+    } else break;
+  }
+  return false;
+}
+
+/** Turns anything thrown into the JSON error shape: never an HTML page or a stack trace. */
+export function toErrorResponse(error: unknown): Response {
+  if (error instanceof ApiError) return errorResponse(error.status, error.message, error.headers);
+  if (isDatabaseUnavailable(error)) {
+    return errorResponse(503, "The service is temporarily unavailable. Try again shortly.", { "retry-after": "5" });
+  }
+  console.error("api error:", error instanceof Error ? `${error.name}: ${error.message}` : "unknown");
+  return errorResponse(500, "Internal error.");
+}
+
+/**
+ * Wraps a route handler with token authentication, the org check, uniform
+ * errors, and usage counting: a call counts only when it succeeds (2xx).
+ */
+export function tokenRoute<P = Record<string, never>>(
+  options: RouteOptions,
+  handler: (ctx: ApiContext<P>) => Promise<Response>,
+) {
+  return async (request: Request, route: { params: Promise<P> }): Promise<Response> => {
+    try {
+      const presented = presentedToken(request, options.acceptApiKeyHeader ?? false);
+      if (!presented) throw new ApiError(401, UNAUTHENTICATED);
+      const prisma = await db();
+      const principal = await verifyToken(prisma, presented);
+      if (!principal) throw new ApiError(401, UNAUTHENTICATED);
+      if (!options.kinds.includes(principal.kind)) {
+        throw new ApiError(403, "This kind of token cannot be used with this API.");
+      }
+      if (options.requireOrgHeader) {
+        const org = request.headers.get("x-org")?.trim();
+        if (!org) throw new ApiError(400, 'The "x-org" header is required: set it to your organization\'s slug.');
+        if (org !== principal.orgSlug) throw new ApiError(403, "This token does not belong to that organization.");
+      }
+      const ip = clientIpFromHeaders(request.headers);
+      const response = await handler({
+        request,
+        principal,
+        params: await route.params,
+        db: prisma,
+        ip,
+        userAgent: userAgentFromHeaders(request.headers),
+      });
+      if (response.ok) await recordUsage(prisma, principal.tokenId, ip);
+      return response;
+    } catch (error) {
+      return toErrorResponse(error);
+    }
+  };
+}
+
+export function json(data: unknown, status = 200): Response {
+  return Response.json(data, { status, headers: { "cache-control": "no-store" } });
+}

@@ -1,0 +1,91 @@
+/**
+ * OpenAPI 3.1 for the Workspace API, generated from the zod schemas the routes
+ * validate with (lib/api/workspace-schemas.ts). OpenAPI 3.1 schemas are JSON
+ * Schema 2020-12, which is what z.toJSONSchema emits.
+ */
+import { z } from "zod";
+import * as s from "./workspace-schemas";
+
+type Schema = z.ZodType;
+
+interface Operation {
+  method: "get" | "post" | "patch" | "delete";
+  path: string;
+  summary: string;
+  permission?: string;
+  body?: Schema;
+  query?: z.ZodObject;
+  ok: { status: number; schema?: Schema; description: string };
+}
+
+export const OPERATIONS: Operation[] = [
+  { method: "get", path: "/app/me", summary: "The calling token (any kind)", ok: { status: 200, schema: s.meResponse, description: "The token" } },
+  { method: "get", path: "/app/projects", summary: "List projects", permission: "projects:read", ok: { status: 200, schema: s.projectList, description: "Projects" } },
+  { method: "post", path: "/app/projects", summary: "Create a project", permission: "projects:write", body: s.createProjectBody, ok: { status: 201, schema: s.project, description: "Created" } },
+  { method: "get", path: "/app/projects/{id}", summary: "Get a project", permission: "projects:read", ok: { status: 200, schema: s.project, description: "The project" } },
+  { method: "patch", path: "/app/projects/{id}", summary: "Rename a project", permission: "projects:write", body: s.updateProjectBody, ok: { status: 200, schema: s.project, description: "Updated" } },
+  { method: "delete", path: "/app/projects/{id}", summary: "Delete a project (revokes tokens limited to it)", permission: "projects:write", ok: { status: 204, description: "Deleted" } },
+  { method: "get", path: "/app/tokens", summary: "List workspace tokens (metadata only)", permission: "tokens:read", query: s.listTokensQuery, ok: { status: 200, schema: s.tokenList, description: "Tokens" } },
+  { method: "post", path: "/app/tokens", summary: "Create a workspace token; the secret is returned once", permission: "tokens:create", body: s.createTokenBody, ok: { status: 201, schema: s.createdToken, description: "Created; `token` holds the secret" } },
+  { method: "delete", path: "/app/tokens/{id}", summary: "Revoke a workspace token", permission: "tokens:delete", ok: { status: 200, schema: s.tokenMetadata, description: "The revoked token" } },
+  { method: "get", path: "/app/members", summary: "List members", permission: "members:read", ok: { status: 200, schema: s.memberList, description: "Members" } },
+];
+
+const ERRORS: Record<string, string> = {
+  "400": "Invalid request (bad body or query, or missing x-org header)",
+  "401": "Missing, invalid, expired, inactive or revoked token",
+  "403": "Valid token without the permission, or for another organization",
+  "404": "Not found",
+  "503": "Database unavailable",
+};
+
+function jsonSchema(schema: Schema, io: "input" | "output") {
+  return z.toJSONSchema(schema, { io, target: "draft-2020-12", unrepresentable: "any" });
+}
+
+export function openApiDocument(serverUrl = "/api/v1") {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const parameters: unknown[] = [
+      { name: "x-org", in: "header", required: true, schema: { type: "string" }, description: "Your organization's slug" },
+    ];
+    if (op.path.includes("{id}")) parameters.push({ name: "id", in: "path", required: true, schema: { type: "string" } });
+    if (op.query) {
+      const q = jsonSchema(op.query, "input") as { properties?: Record<string, unknown> };
+      for (const [name, schema] of Object.entries(q.properties ?? {})) parameters.push({ name, in: "query", required: false, schema });
+    }
+    const responses: Record<string, unknown> = {
+      [String(op.ok.status)]: op.ok.schema
+        ? { description: op.ok.description, content: { "application/json": { schema: jsonSchema(op.ok.schema, "output") } } }
+        : { description: op.ok.description },
+    };
+    for (const [status, description] of Object.entries(ERRORS)) {
+      responses[status] = { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+    }
+    paths[op.path] ??= {};
+    paths[op.path][op.method] = {
+      summary: op.summary,
+      ...(op.permission ? { description: `Requires the \`${op.permission}\` permission.` } : {}),
+      parameters,
+      ...(op.body
+        ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body, "input") } } } }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Keysmith Workspace API",
+      version: "1.0.0",
+      description: "Manage a Keysmith organization's projects, workspace tokens and members with a workspace or organization token.",
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ bearerAuth: [] }],
+    components: {
+      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "A Keysmith token (ksw_…, kso_…)" } },
+      schemas: { Error: jsonSchema(s.errorBody, "output") },
+    },
+    paths,
+  };
+}

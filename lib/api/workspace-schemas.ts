@@ -1,0 +1,92 @@
+/**
+ * The Workspace API's request and response schemas. Route handlers validate
+ * with these, and /api/v1/openapi.json is generated from these same objects,
+ * so the document cannot drift from what the routes accept.
+ */
+import { z } from "zod";
+import { API_PERMISSIONS, ROLES } from "@/lib/authz";
+import { projectNameSchema } from "@/lib/projects";
+import { DISPLAY_STATUSES } from "@/lib/tokens/status";
+
+const isoDate = z.string().describe("ISO 8601 timestamp (UTC)");
+const permission = z.enum(API_PERMISSIONS);
+
+export const tokenNameSchema = z
+  .string()
+  .trim()
+  .min(1, "Enter a name.")
+  .max(64, "Use at most 64 characters.");
+
+export const meResponse = z
+  .object({
+    id: z.string(),
+    org_id: z.string(),
+    org_slug: z.string(),
+    kind: z.enum(["workspace", "gateway", "organization"]),
+    name: z.string(),
+    permissions: z.array(permission).optional().describe("Workspace tokens: what the token may do now."),
+    role: z.enum(ROLES).optional().describe("Organization tokens: the role they act with."),
+    project_id: z.string().nullable().optional(),
+    created_at: isoDate,
+    created_by: z.object({ name: z.string(), email: z.string() }).nullable(),
+    expires_at: isoDate.nullable(),
+  })
+  .meta({ id: "Me" });
+
+export const project = z
+  .object({ id: z.string(), name: z.string(), created_at: isoDate, updated_at: isoDate })
+  .meta({ id: "Project" });
+export const projectList = z.object({ data: z.array(project) });
+export const createProjectBody = z.object({ name: projectNameSchema }).strict().meta({ id: "CreateProject" });
+export const updateProjectBody = z.object({ name: projectNameSchema }).strict().meta({ id: "UpdateProject" });
+
+export const tokenMetadata = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    masked: z.string().describe("8-character prefix, an ellipsis, the last 4 characters"),
+    permissions: z.array(permission),
+    project_id: z.string().nullable(),
+    status: z.enum(DISPLAY_STATUSES),
+    created_at: isoDate,
+    created_by: z.object({ name: z.string(), email: z.string() }).nullable(),
+    expires_at: isoDate.nullable(),
+    last_used_at: isoDate.nullable(),
+    usage_count: z.number().int(),
+  })
+  .meta({ id: "WorkspaceToken" });
+export const tokenList = z.object({
+  data: z.array(tokenMetadata),
+  page: z.number().int(),
+  page_count: z.number().int(),
+  total: z.number().int(),
+});
+export const listTokensQuery = z.object({
+  status: z.enum(DISPLAY_STATUSES).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  page_size: z.coerce.number().int().min(1).max(100).default(25),
+});
+export const createTokenBody = z
+  .object({
+    name: tokenNameSchema,
+    permissions: z.array(permission).min(1, "Grant at least one permission.").max(API_PERMISSIONS.length),
+    project_id: z.string().min(1).max(64).nullable().optional(),
+    expires_at: z.iso.datetime({ offset: true }).nullable().optional().describe("Omit or null for a token that never expires."),
+  })
+  .strict()
+  .meta({ id: "CreateWorkspaceToken" });
+export const createdToken = tokenMetadata
+  .extend({ token: z.string().describe("The secret. Returned only in this response: store it now.") })
+  .meta({ id: "CreatedWorkspaceToken" });
+
+export const member = z
+  .object({ id: z.string(), user_id: z.string(), name: z.string(), email: z.string(), role: z.enum(ROLES), joined_at: isoDate })
+  .meta({ id: "Member" });
+export const memberList = z.object({ data: z.array(member) });
+
+export const errorBody = z
+  .object({
+    type: z.literal("error"),
+    error: z.object({ type: z.string(), message: z.string() }),
+  })
+  .meta({ id: "Error" });

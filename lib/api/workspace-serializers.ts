@@ -1,0 +1,39 @@
+import type { z } from "zod";
+import type { TokenView } from "@/lib/tokens/service";
+import type { Principal } from "@/lib/tokens/verify";
+import type { meResponse, project, tokenMetadata } from "./workspace-schemas";
+
+export function serializeMe(p: Principal): z.infer<typeof meResponse> {
+  return {
+    id: p.tokenId,
+    org_id: p.orgId,
+    org_slug: p.orgSlug,
+    kind: p.kind === "WORKSPACE" ? "workspace" : p.kind === "GATEWAY" ? "gateway" : "organization",
+    name: p.name,
+    ...(p.kind === "WORKSPACE" ? { permissions: p.permissions, project_id: p.projectId } : {}),
+    ...(p.kind === "ORGANIZATION" && p.tokenRole ? { role: p.tokenRole } : {}),
+    created_at: p.createdAt.toISOString(),
+    created_by: p.createdBy,
+    expires_at: p.expiresAt?.toISOString() ?? null,
+  };
+}
+
+export function serializeProject(p: { id: string; name: string; createdAt: Date; updatedAt: Date }): z.infer<typeof project> {
+  return { id: p.id, name: p.name, created_at: p.createdAt.toISOString(), updated_at: p.updatedAt.toISOString() };
+}
+
+export function serializeToken(t: TokenView): z.infer<typeof tokenMetadata> {
+  return {
+    id: t.id,
+    name: t.name,
+    masked: t.masked,
+    permissions: t.permissions,
+    project_id: t.project?.id ?? null,
+    status: t.status,
+    created_at: t.createdAt,
+    created_by: t.createdBy ? { name: t.createdBy.name, email: t.createdBy.email } : null,
+    expires_at: t.expiresAt,
+    last_used_at: t.lastUsedAt,
+    usage_count: t.usageCount,
+  };
+}

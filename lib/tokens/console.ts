@@ -1,0 +1,28 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import type { OrgContext } from "@/lib/session";
+import type { TokenKind } from "./format";
+import { rowActions, type RowActions } from "./policy";
+import { listTokens, type TokenView } from "./service";
+import type { DisplayStatus } from "./status";
+
+export type ConsoleToken = TokenView & { actions: RowActions };
+export interface ConsoleTokenPage {
+  items: ConsoleToken[];
+  total: number;
+  page: number;
+  pageCount: number;
+}
+
+/** One page of a kind's tokens as the viewing member sees them, with the actions they may take per row. */
+export async function consoleTokenPage(
+  ctx: OrgContext,
+  kind: TokenKind,
+  opts: { status?: DisplayStatus; page?: number },
+): Promise<ConsoleTokenPage> {
+  const result = await listTokens(await db(), ctx.org.id, kind, opts);
+  return { ...result, items: result.items.map((t) => ({ ...t, actions: rowActions(ctx, t) })) };
+}
+
+export const KIND_SLUGS = { workspace: "WORKSPACE", gateway: "GATEWAY", organization: "ORGANIZATION" } as const satisfies Record<string, TokenKind>;
+export type KindSlug = keyof typeof KIND_SLUGS;

@@ -1,0 +1,330 @@
+/**
+ * The token lifecycle for every kind: issue, regenerate, activate/deactivate,
+ * revoke, list. The console's server actions and the Workspace API both call
+ * these, after authorizing with lib/tokens/policy.ts. Plaintext secrets exist
+ * only in the return value of issue/regenerate.
+ */
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import type { Role } from "@/lib/generated/prisma/enums";
+import type { ApiPermission } from "@/lib/authz";
+import { audit, type Actor } from "@/lib/audit";
+import { issueSecret, maskToken, type TokenKind } from "./format";
+import { displayStatus, type DisplayStatus } from "./status";
+import { tokenChanged } from "./events";
+
+export class TokenError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+    readonly status: 400 | 403 | 404 | 409 = 400,
+  ) {
+    super(message);
+  }
+}
+
+export interface ChangeMeta {
+  orgId: string;
+  actor: Actor;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+export interface IssueInput {
+  kind: TokenKind;
+  name: string;
+  expiresAt: Date | null;
+  permissions?: ApiPermission[];
+  projectId?: string | null;
+  role?: Role | null;
+  /** The member the token acts for (or who made it, for organization tokens). */
+  createdById: string | null;
+  createdByTokenId?: string | null;
+}
+
+const VIEW_SELECT = {
+  id: true,
+  kind: true,
+  name: true,
+  prefix: true,
+  last4: true,
+  permissions: true,
+  role: true,
+  status: true,
+  expiresAt: true,
+  createdAt: true,
+  regeneratedAt: true,
+  revokedAt: true,
+  lastUsedAt: true,
+  lastUsedIp: true,
+  usageCount: true,
+  createdById: true,
+  createdByTokenId: true,
+  project: { select: { id: true, name: true } },
+  createdBy: { select: { id: true, name: true, email: true } },
+  orgId: true,
+} satisfies Prisma.TokenSelect;
+
+type TokenRow = Prisma.TokenGetPayload<{ select: typeof VIEW_SELECT }>;
+
+/** Everything the console and the API show about a token: never the secret or its hash. */
+export interface TokenView {
+  id: string;
+  kind: TokenKind;
+  name: string;
+  prefix: string;
+  masked: string;
+  permissions: ApiPermission[];
+  role: Role | null;
+  project: { id: string; name: string } | null;
+  status: DisplayStatus;
+  createdAt: string;
+  expiresAt: string | null;
+  regeneratedAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  lastUsedIp: string | null;
+  usageCount: number;
+  createdById: string | null;
+  createdByTokenId: string | null;
+  createdBy: { name: string; email: string; formerMember: boolean } | null;
+}
+
+async function toViews(db: PrismaClient | Prisma.TransactionClient, rows: TokenRow[], now = new Date()): Promise<TokenView[]> {
+  if (rows.length === 0) return [];
+  // "Former member": the creator's account exists but no longer belongs to the org.
+  const creatorIds = [...new Set(rows.map((r) => r.createdById).filter((id): id is string => Boolean(id)))];
+  const members = new Set(
+    (
+      await db.membership.findMany({
+        where: { orgId: rows[0].orgId, userId: { in: creatorIds } },
+        select: { userId: true },
+      })
+    ).map((m) => m.userId),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    name: r.name,
+    prefix: r.prefix,
+    masked: maskToken(r.prefix, r.last4),
+    permissions: r.permissions as ApiPermission[],
+    role: r.role,
+    project: r.project,
+    status: displayStatus(r, now),
+    createdAt: r.createdAt.toISOString(),
+    expiresAt: r.expiresAt?.toISOString() ?? null,
+    regeneratedAt: r.regeneratedAt?.toISOString() ?? null,
+    revokedAt: r.revokedAt?.toISOString() ?? null,
+    lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+    lastUsedIp: r.lastUsedIp,
+    usageCount: Number(r.usageCount),
+    createdById: r.createdById,
+    createdByTokenId: r.createdByTokenId,
+    createdBy: r.createdBy
+      ? { name: r.createdBy.name, email: r.createdBy.email, formerMember: !members.has(r.createdBy.id) }
+      : null,
+  }));
+}
+
+export async function tokenView(db: PrismaClient, orgId: string, id: string): Promise<TokenView | null> {
+  const row = await db.token.findFirst({ where: { id, orgId }, select: VIEW_SELECT });
+  return row ? (await toViews(db, [row]))[0] : null;
+}
+
+// --- Listing ------------------------------------------------------------------
+
+export const PAGE_SIZE = 25;
+
+function statusWhere(status: DisplayStatus | undefined, now: Date): Prisma.TokenWhereInput {
+  const unexpired: Prisma.TokenWhereInput = { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
+  switch (status) {
+    case "ACTIVE":
+      return { status: "ACTIVE", ...unexpired };
+    case "INACTIVE":
+      return { status: "INACTIVE", ...unexpired };
+    case "EXPIRED":
+      return { status: { not: "REVOKED" }, expiresAt: { lte: now } };
+    case "REVOKED":
+      return { status: "REVOKED" };
+    default:
+      return {};
+  }
+}
+
+export interface TokenPage {
+  items: TokenView[];
+  total: number;
+  page: number;
+  pageCount: number;
+}
+
+/** Newest first, one page at a time (the (orgId, kind, createdAt DESC, id) index serves it). */
+export async function listTokens(
+  db: PrismaClient,
+  orgId: string,
+  kind: TokenKind,
+  opts: { status?: DisplayStatus; page?: number; pageSize?: number; extra?: Prisma.TokenWhereInput } = {},
+): Promise<TokenPage> {
+  const now = new Date();
+  const pageSize = Math.min(Math.max(opts.pageSize ?? PAGE_SIZE, 1), 100);
+  const where: Prisma.TokenWhereInput = { orgId, kind, ...statusWhere(opts.status, now), ...opts.extra };
+  const total = await db.token.count({ where });
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(opts.page ?? 1, 1), pageCount);
+  const rows = await db.token.findMany({
+    where,
+    select: VIEW_SELECT,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    skip: (page - 1) * pageSize,
+    take: pageSize,
+  });
+  return { items: await toViews(db, rows, now), total, page, pageCount };
+}
+
+// --- Changes --------------------------------------------------------------------
+
+const KIND_NOUN: Record<TokenKind, string> = { WORKSPACE: "workspace", GATEWAY: "gateway", ORGANIZATION: "organization" };
+
+/**
+ * Serializes issuing within one org and kind, so two concurrent creations
+ * cannot both pass the unique-name check (a transaction-scoped advisory lock;
+ * works the same on PGlite and PostgreSQL).
+ */
+async function lockNames(tx: Prisma.TransactionClient, orgId: string, kind: TokenKind) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`token-names:${orgId}:${kind}`}))`;
+}
+
+/** Locks and returns the token row for a change, or throws 404 if it is not in the org. */
+async function lockToken(tx: Prisma.TransactionClient, orgId: string, id: string) {
+  const locked = await tx.$queryRaw<Array<{ id: string }>>`
+    SELECT id FROM "Token" WHERE id = ${id} AND "orgId" = ${orgId} FOR UPDATE`;
+  if (locked.length === 0) throw new TokenError("Token not found.", undefined, 404);
+  return tx.token.findUniqueOrThrow({ where: { id }, select: { ...VIEW_SELECT, hash: true } });
+}
+
+export async function issueToken(db: PrismaClient, meta: ChangeMeta, input: IssueInput) {
+  const issued = issueSecret(input.kind);
+  const view = await db.$transaction(async (tx) => {
+    await lockNames(tx, meta.orgId, input.kind);
+    const clash = await tx.token.findFirst({
+      where: { orgId: meta.orgId, kind: input.kind, name: input.name, status: { not: "REVOKED" } },
+      select: { id: true },
+    });
+    if (clash) {
+      throw new TokenError(`A ${KIND_NOUN[input.kind]} token named "${input.name}" already exists. Choose another name.`, "name", 409);
+    }
+    if (input.projectId) {
+      const project = await tx.project.findFirst({ where: { id: input.projectId, orgId: meta.orgId }, select: { id: true } });
+      if (!project) throw new TokenError("That project does not exist in this organization.", "projectId");
+    }
+    const row = await tx.token.create({
+      data: {
+        orgId: meta.orgId,
+        kind: input.kind,
+        name: input.name,
+        hash: issued.hash,
+        prefix: issued.prefix,
+        last4: issued.last4,
+        permissions: input.permissions ?? [],
+        role: input.role ?? null,
+        projectId: input.projectId ?? null,
+        expiresAt: input.expiresAt,
+        createdById: input.createdById,
+        createdByTokenId: input.createdByTokenId ?? null,
+      },
+      select: VIEW_SELECT,
+    });
+    await audit(tx, {
+      ...meta,
+      action: "token.created",
+      target: { type: "token", id: row.id, label: row.name },
+      metadata: {
+        kind: input.kind,
+        masked: maskToken(row.prefix, row.last4),
+        permissions: input.permissions ?? [],
+        role: input.role ?? null,
+        projectId: input.projectId ?? null,
+        expiresAt: input.expiresAt?.toISOString() ?? null,
+      },
+    });
+    return (await toViews(tx, [row]))[0];
+  });
+  return { token: view, secret: issued.secret };
+}
+
+export async function regenerateToken(db: PrismaClient, meta: ChangeMeta, id: string) {
+  const result = await db.$transaction(async (tx) => {
+    const current = await lockToken(tx, meta.orgId, id);
+    const status = displayStatus(current);
+    if (status === "REVOKED" || status === "EXPIRED") {
+      throw new TokenError(`A ${status.toLowerCase()} token cannot be regenerated.`, undefined, 409);
+    }
+    const fresh = issueSecret(current.kind);
+    const row = await tx.token.update({
+      where: { id },
+      data: { hash: fresh.hash, prefix: fresh.prefix, last4: fresh.last4, regeneratedAt: new Date() },
+      select: VIEW_SELECT,
+    });
+    await audit(tx, {
+      ...meta,
+      action: "token.regenerated",
+      target: { type: "token", id, label: row.name },
+      metadata: { kind: row.kind, from: maskToken(current.prefix, current.last4), to: maskToken(row.prefix, row.last4) },
+    });
+    return { view: (await toViews(tx, [row]))[0], secret: fresh.secret, oldHash: current.hash };
+  });
+  tokenChanged(result.oldHash);
+  return { token: result.view, secret: result.secret };
+}
+
+export async function setTokenActive(db: PrismaClient, meta: ChangeMeta, id: string, active: boolean) {
+  const result = await db.$transaction(async (tx) => {
+    const current = await lockToken(tx, meta.orgId, id);
+    if (current.status === "REVOKED") throw new TokenError("A revoked token cannot be changed.", undefined, 409);
+    const target = active ? "ACTIVE" : "INACTIVE";
+    if (current.status === target) return { view: (await toViews(tx, [current]))[0], hash: null };
+    const row = await tx.token.update({ where: { id }, data: { status: target }, select: VIEW_SELECT });
+    const hash = current.hash;
+    await audit(tx, {
+      ...meta,
+      action: active ? "token.activated" : "token.deactivated",
+      target: { type: "token", id, label: row.name },
+      metadata: { kind: row.kind },
+    });
+    return { view: (await toViews(tx, [row]))[0], hash };
+  });
+  if (result.hash) tokenChanged(result.hash);
+  return result.view;
+}
+
+export async function revokeToken(db: PrismaClient, meta: ChangeMeta, id: string) {
+  const result = await db.$transaction(async (tx) => {
+    const current = await lockToken(tx, meta.orgId, id);
+    if (current.status === "REVOKED") return { view: (await toViews(tx, [current]))[0], hash: null };
+    const row = await tx.token.update({
+      where: { id },
+      data: { status: "REVOKED", revokedAt: new Date() },
+      select: VIEW_SELECT,
+    });
+    await audit(tx, {
+      ...meta,
+      action: "token.revoked",
+      target: { type: "token", id, label: row.name },
+      metadata: { kind: row.kind, masked: maskToken(row.prefix, row.last4) },
+    });
+    return { view: (await toViews(tx, [row]))[0], hash: current.hash };
+  });
+  if (result.hash) tokenChanged(result.hash);
+  return result.view;
+}
+
+/** The token's own history (audit entries naming it), newest first, for the details panel. */
+export async function tokenActivity(db: PrismaClient, orgId: string, id: string, take = 20) {
+  const events = await db.auditEvent.findMany({
+    where: { orgId, targetType: "token", targetId: id },
+    orderBy: { createdAt: "desc" },
+    take,
+    select: { id: true, action: true, actorLabel: true, actorType: true, ip: true, createdAt: true },
+  });
+  return events.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() }));
+}
