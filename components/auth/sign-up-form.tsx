@@ -10,13 +10,13 @@ import { FormError, TextField } from "@/components/ui/field";
 export function SignUpForm({ invite, email }: { invite?: string; email?: string }) {
   const router = useRouter();
   // The account exists: sign in with what was just typed, then open the org.
-  const { state, run: action, pending, fieldErrors: errors } = useFormAction(signUpAction, async ({ orgSlug }, form) => {
+  const { state, onSubmit, pending, fieldErrors: errors } = useFormAction(signUpAction, async ({ orgSlug }, form) => {
     await signIn("credentials", { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? ""), redirect: false });
     router.replace(`/o/${orgSlug}`);
     router.refresh();
   });
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <form onSubmit={onSubmit} className="space-y-4" noValidate>
       <FormError message={state && !state.ok ? state.error : undefined} />
       {invite && <input type="hidden" name="invite" value={invite} />}
       <TextField label="Name" name="name" autoComplete="name" required error={errors.name} />

@@ -25,14 +25,14 @@ function RoleOptions() {
 export function InviteMemberForm({ orgSlug }: { orgSlug: string }) {
   const [copied, setCopied] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
-  const { state, run: action, pending, fieldErrors: errors } = useFormAction(inviteMemberAction.bind(null, orgSlug), () => {
+  const { state, onSubmit, pending, fieldErrors: errors } = useFormAction(inviteMemberAction.bind(null, orgSlug), () => {
     formRef.current?.reset();
     setCopied(false);
   });
   const link = state?.ok && typeof window !== "undefined" ? `${window.location.origin}${state.data.path}` : null;
   return (
     <div className="space-y-4">
-      <form ref={formRef} action={action} className="grid gap-3 sm:grid-cols-[1fr_12rem_auto] sm:items-start" noValidate>
+      <form ref={formRef} onSubmit={onSubmit} className="grid gap-3 sm:grid-cols-[1fr_12rem_auto] sm:items-start" noValidate>
         <TextField label="E-mail to invite" name="email" type="email" required placeholder="teammate@example.com" error={errors.email} />
         <SelectField label="Role" name="role" defaultValue="DEVELOPER" error={errors.role}>
           <RoleOptions />
@@ -105,7 +105,7 @@ export function RoleSelect({ orgSlug, membershipId, role, name }: { orgSlug: str
 
 export function RemoveMemberButton({ orgSlug, membershipId, name }: { orgSlug: string; membershipId: string; name: string }) {
   const [open, setOpen] = useState(false);
-  const { state, run: action, pending } = useFormAction(removeMemberAction.bind(null, orgSlug), () => setOpen(false));
+  const { state, onSubmit, pending } = useFormAction(removeMemberAction.bind(null, orgSlug), () => setOpen(false));
   return (
     <>
       <Button variant="ghost" size="sm" className="text-red-700" onClick={() => setOpen(true)} aria-label={`Remove ${name}`}>
@@ -117,7 +117,7 @@ export function RemoveMemberButton({ orgSlug, membershipId, name }: { orgSlug: s
         title={`Remove ${name}?`}
         description="They lose access to this organization, and their workspace and gateway tokens here are revoked. Organization tokens they created keep working."
       >
-        <form action={action} className="space-y-4">
+        <form onSubmit={onSubmit} className="space-y-4">
           <input type="hidden" name="id" value={membershipId} />
           {state && !state.ok && <FormError message={state.error} />}
           <div className="flex justify-end gap-2">

@@ -8,12 +8,12 @@ import { FormError } from "@/components/ui/field";
 
 export function AcceptInvitationForm({ secret }: { secret: string }) {
   const router = useRouter();
-  const { state, run: action, pending } = useFormAction(acceptInvitationAction, ({ slug }) => {
+  const { state, onSubmit, pending } = useFormAction(acceptInvitationAction, ({ slug }) => {
     router.push(`/o/${slug}`);
     router.refresh();
   });
   return (
-    <form action={action} className="space-y-4">
+    <form onSubmit={onSubmit} className="space-y-4">
       <input type="hidden" name="secret" value={secret} />
       {state && !state.ok && <FormError message={state.error} />}
       <Button type="submit" className="w-full" disabled={pending || Boolean(state?.ok)}>

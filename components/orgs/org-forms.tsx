@@ -1,7 +1,6 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useActionState } from "react";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { createOrgAction, renameOrgAction } from "@/app/orgs/actions";
 import { Button } from "@/components/ui/button";
@@ -9,11 +8,11 @@ import { FormError, TextField } from "@/components/ui/field";
 
 export function CreateOrgForm() {
   const router = useRouter();
-  const { state, run: action, pending, fieldErrors: errors } = useFormAction(createOrgAction, ({ slug }) =>
+  const { state, onSubmit, pending, fieldErrors: errors } = useFormAction(createOrgAction, ({ slug }) =>
     router.push(`/o/${slug}`),
   );
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <form onSubmit={onSubmit} className="space-y-4" noValidate>
       {state && !state.ok && !errors.name && <FormError message={state.error} />}
       <TextField
         label="Organization name"
@@ -31,10 +30,9 @@ export function CreateOrgForm() {
 }
 
 export function RenameOrgForm({ orgSlug, name }: { orgSlug: string; name: string }) {
-  const [state, action, pending] = useActionState(renameOrgAction.bind(null, orgSlug), null);
-  const errors = state && !state.ok ? state.fieldErrors ?? {} : {};
+  const { state, onSubmit, pending, fieldErrors: errors } = useFormAction(renameOrgAction.bind(null, orgSlug));
   return (
-    <form action={action} className="max-w-md space-y-4" noValidate>
+    <form onSubmit={onSubmit} className="max-w-md space-y-4" noValidate>
       <TextField label="Organization name" name="name" defaultValue={name} required maxLength={80} error={errors.name} />
       {state && !state.ok && !errors.name && <FormError message={state.error} />}
       {state?.ok && (

@@ -11,11 +11,11 @@ type ProjectRef = { id: string; name: string };
 
 export function CreateProjectForm({ orgSlug }: { orgSlug: string }) {
   const formRef = useRef<HTMLFormElement>(null);
-  const { run, pending, fieldErrors, formError } = useFormAction(createProjectAction.bind(null, orgSlug), () =>
+  const { onSubmit, pending, fieldErrors, formError } = useFormAction(createProjectAction.bind(null, orgSlug), () =>
     formRef.current?.reset(),
   );
   return (
-    <form ref={formRef} action={run} className="space-y-3" noValidate>
+    <form ref={formRef} onSubmit={onSubmit} className="space-y-3" noValidate>
       <div className="flex flex-col gap-3 sm:flex-row sm:items-start">
         <div className="flex-1">
           <TextField label="New project name" name="name" required maxLength={64} placeholder="e.g. Billing service" error={fieldErrors.name} />
@@ -31,14 +31,14 @@ export function CreateProjectForm({ orgSlug }: { orgSlug: string }) {
 
 export function RenameProjectButton({ orgSlug, project }: { orgSlug: string; project: ProjectRef }) {
   const [open, setOpen] = useState(false);
-  const { run, pending, fieldErrors, formError } = useFormAction(renameProjectAction.bind(null, orgSlug), () => setOpen(false));
+  const { onSubmit, pending, fieldErrors, formError } = useFormAction(renameProjectAction.bind(null, orgSlug), () => setOpen(false));
   return (
     <>
       <Button variant="ghost" size="sm" onClick={() => setOpen(true)} aria-label={`Rename ${project.name}`}>
         Rename
       </Button>
       <Dialog open={open} onOpenChange={setOpen} title={`Rename ${project.name}`}>
-        <form action={run} className="space-y-4" noValidate>
+        <form onSubmit={onSubmit} className="space-y-4" noValidate>
           <input type="hidden" name="id" value={project.id} />
           <TextField label="Project name" name="name" defaultValue={project.name} required maxLength={64} error={fieldErrors.name} />
           {!fieldErrors.name && <FormError message={formError} />}
@@ -58,7 +58,7 @@ export function RenameProjectButton({ orgSlug, project }: { orgSlug: string; pro
 
 export function DeleteProjectButton({ orgSlug, project }: { orgSlug: string; project: ProjectRef }) {
   const [open, setOpen] = useState(false);
-  const { run, pending, formError } = useFormAction(deleteProjectAction.bind(null, orgSlug), () => setOpen(false));
+  const { onSubmit, pending, formError } = useFormAction(deleteProjectAction.bind(null, orgSlug), () => setOpen(false));
   return (
     <>
       <Button variant="ghost" size="sm" className="text-red-700" onClick={() => setOpen(true)} aria-label={`Delete ${project.name}`}>
@@ -70,7 +70,7 @@ export function DeleteProjectButton({ orgSlug, project }: { orgSlug: string; pro
         title={`Delete ${project.name}?`}
         description="Tokens limited to this project are revoked with it. This cannot be undone."
       >
-        <form action={run} className="space-y-4">
+        <form onSubmit={onSubmit} className="space-y-4">
           <input type="hidden" name="id" value={project.id} />
           <FormError message={formError} />
           <div className="flex justify-end gap-2">

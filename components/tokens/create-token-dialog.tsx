@@ -57,11 +57,11 @@ function CreateTokenForm({
   onCancel: () => void;
 }) {
   const [expiration, setExpiration] = useState("30d");
-  const { run, pending, fieldErrors, formError } = useFormAction(action, onCreated);
+  const { onSubmit, pending, fieldErrors, formError } = useFormAction(action, onCreated);
   const [tomorrow] = useState(() => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
   return (
     <FieldErrorsContext.Provider value={fieldErrors}>
-      <form action={run} className="space-y-5" noValidate>
+      <form onSubmit={onSubmit} className="space-y-5" noValidate>
         <FormError message={formError} />
         <TextField label="Name" name="name" required maxLength={64} placeholder="e.g. CI deploys" hint="1–64 characters, unique among live tokens." error={fieldErrors.name} />
         {scopeFields}

@@ -14,7 +14,8 @@ interface FieldFrameProps {
 /** A label, a control, an optional hint and the server's error for it. */
 export function Field({ label, hint, error, children }: FieldFrameProps) {
   const id = useId();
-  const hintId = hint ? `${id}-hint` : undefined;
+  // The error replaces the hint rather than repeating it.
+  const hintId = hint && !error ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
   return (
@@ -23,7 +24,7 @@ export function Field({ label, hint, error, children }: FieldFrameProps) {
         {label}
       </label>
       {children({ id, describedBy, invalid: Boolean(error) })}
-      {hint && (
+      {hint && !error && (
         <p id={hintId} className="text-xs text-zinc-500">
           {hint}
         </p>

@@ -67,7 +67,7 @@ export default async function MembersPage({ params }: { params: Promise<{ org: s
         <Card className="mt-6 overflow-x-auto">
           <h2 className="border-b border-zinc-200 px-5 py-3 text-base font-semibold text-zinc-900">Pending invitations</h2>
           <table className="w-full text-left text-sm">
-            <thead className="bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500">
+            <thead className="border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500">
               <tr>
                 <th scope="col" className="px-5 py-2 font-medium">E-mail</th>
                 <th scope="col" className="px-5 py-2 font-medium">Role</th>

@@ -27,7 +27,7 @@ export default async function ProjectsPage({ params }: { params: Promise<{ org: 
       {projects.length === 0 ? (
         <EmptyState title="No projects yet">{canWrite ? "Create the first one above." : "A developer or admin can create one."}</EmptyState>
       ) : (
-        <Card className="overflow-hidden">
+        <Card className="overflow-x-auto">
           <table className="w-full text-left text-sm">
             <thead className="border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500">
               <tr>
