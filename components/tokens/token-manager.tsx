@@ -37,10 +37,13 @@ export function TokenManager({
   initial,
   status,
   page,
+  gatewaySlug,
   create,
 }: {
   orgSlug: string;
   kind: KindSlug;
+  /** Only this gateway's tokens (the gateway's Developer Console). */
+  gatewaySlug?: string;
   initial: ConsoleTokenPage;
   status?: DisplayStatus;
   page: number;
@@ -55,12 +58,13 @@ export function TokenManager({
   const [error, setError] = useState<string>();
   const [, startTransition] = useTransition();
 
-  const queryKey = ["tokens", orgSlug, kind, status ?? "ALL", page];
+  const queryKey = ["tokens", orgSlug, kind, gatewaySlug ?? "", status ?? "ALL", page];
   const { data } = useQuery({
     queryKey,
     queryFn: async (): Promise<ConsoleTokenPage> => {
       const params = new URLSearchParams({ kind, page: String(page) });
       if (status) params.set("status", status);
+      if (gatewaySlug) params.set("gateway", gatewaySlug);
       const res = await fetch(`/api/console/${orgSlug}/tokens?${params}`, { cache: "no-store" });
       if (!res.ok) throw new Error(`Could not refresh tokens (${res.status}).`);
       return res.json();

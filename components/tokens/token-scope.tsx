@@ -7,7 +7,15 @@ export function TokenScope({ token, compact = false }: { token: TokenView; compa
   if (token.kind === "ORGANIZATION") {
     return token.role ? <Badge tone={token.role === "ADMIN" ? "brand" : "zinc"}>{ROLE_LABELS[token.role]}</Badge> : null;
   }
-  if (token.kind === "GATEWAY") return <span className="text-zinc-700">Gateway</span>;
+  if (token.kind === "GATEWAY") {
+    return token.gateway ? (
+      <span className="text-zinc-800">
+        {token.gateway.name} <span className="font-mono text-xs text-zinc-500">{token.gateway.slug}</span>
+      </span>
+    ) : (
+      <span className="text-zinc-500">Deleted gateway</span>
+    );
+  }
   const shown = compact ? token.permissions.slice(0, 2) : token.permissions;
   const more = token.permissions.length - shown.length;
   return (

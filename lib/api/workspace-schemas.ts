@@ -27,6 +27,7 @@ export const meResponse = z
     permissions: z.array(permission).optional().describe("Workspace tokens: what the token may do now."),
     role: z.enum(ROLES).optional().describe("Organization tokens: the role they act with."),
     project_id: z.string().nullable().optional(),
+    gateway_id: z.string().nullable().optional().describe("Gateway tokens: their gateway."),
     created_at: isoDate,
     created_by: z.object({ name: z.string(), email: z.string() }).nullable(),
     expires_at: isoDate.nullable(),

@@ -18,9 +18,10 @@ export interface ConsoleTokenPage {
 export async function consoleTokenPage(
   ctx: OrgContext,
   kind: TokenKind,
-  opts: { status?: DisplayStatus; page?: number },
+  opts: { status?: DisplayStatus; page?: number; gatewayId?: string },
 ): Promise<ConsoleTokenPage> {
-  const result = await listTokens(await db(), ctx.org.id, kind, opts);
+  const { gatewayId, ...rest } = opts;
+  const result = await listTokens(await db(), ctx.org.id, kind, { ...rest, extra: gatewayId ? { gatewayId } : undefined });
   return { ...result, items: result.items.map((t) => ({ ...t, actions: rowActions(ctx, t) })) };
 }
 

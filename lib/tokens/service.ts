@@ -35,6 +35,7 @@ export interface IssueInput {
   expiresAt: Date | null;
   permissions?: ApiPermission[];
   projectId?: string | null;
+  gatewayId?: string | null;
   role?: Role | null;
   /** The member the token acts for (or who made it, for organization tokens). */
   createdById: string | null;
@@ -60,6 +61,7 @@ const VIEW_SELECT = {
   createdById: true,
   createdByTokenId: true,
   project: { select: { id: true, name: true } },
+  gateway: { select: { id: true, slug: true, name: true } },
   createdBy: { select: { id: true, name: true, email: true } },
   orgId: true,
 } satisfies Prisma.TokenSelect;
@@ -76,6 +78,7 @@ export interface TokenView {
   permissions: ApiPermission[];
   role: Role | null;
   project: { id: string; name: string } | null;
+  gateway: { id: string; slug: string; name: string } | null;
   status: DisplayStatus;
   createdAt: string;
   expiresAt: string | null;
@@ -110,6 +113,7 @@ async function toViews(db: PrismaClient | Prisma.TransactionClient, rows: TokenR
     permissions: r.permissions as ApiPermission[],
     role: r.role,
     project: r.project,
+    gateway: r.gateway,
     status: displayStatus(r, now),
     createdAt: r.createdAt.toISOString(),
     expiresAt: r.expiresAt?.toISOString() ?? null,
@@ -213,6 +217,10 @@ export async function issueToken(db: PrismaClient, meta: ChangeMeta, input: Issu
     if (clash) {
       throw new TokenError(`A ${KIND_NOUN[input.kind]} token named "${input.name}" already exists. Choose another name.`, "name", 409);
     }
+    if (input.gatewayId) {
+      const gateway = await tx.gateway.findFirst({ where: { id: input.gatewayId, orgId: meta.orgId }, select: { id: true } });
+      if (!gateway) throw new TokenError("That gateway does not exist in this organization.", "gatewayId");
+    }
     if (input.projectId) {
       const project = await tx.project.findFirst({ where: { id: input.projectId, orgId: meta.orgId }, select: { id: true } });
       if (!project) throw new TokenError("That project does not exist in this organization.", "projectId");
@@ -228,6 +236,7 @@ export async function issueToken(db: PrismaClient, meta: ChangeMeta, input: Issu
         permissions: input.permissions ?? [],
         role: input.role ?? null,
         projectId: input.projectId ?? null,
+        gatewayId: input.gatewayId ?? null,
         expiresAt: input.expiresAt,
         createdById: input.createdById,
         createdByTokenId: input.createdByTokenId ?? null,
@@ -244,6 +253,7 @@ export async function issueToken(db: PrismaClient, meta: ChangeMeta, input: Issu
         permissions: input.permissions ?? [],
         role: input.role ?? null,
         projectId: input.projectId ?? null,
+        gatewayId: input.gatewayId ?? null,
         expiresAt: input.expiresAt?.toISOString() ?? null,
       },
     });

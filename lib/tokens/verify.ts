@@ -23,6 +23,8 @@ export interface Principal {
   /** An organization token's role (null for other kinds). */
   tokenRole: Role | null;
   projectId: string | null;
+  /** A gateway token's gateway. */
+  gatewayId: string | null;
   createdById: string | null;
   createdBy: { name: string; email: string } | null;
   createdAt: Date;
@@ -44,6 +46,7 @@ export async function verifyToken(db: PrismaClient, candidate: string, now = new
       permissions: true,
       role: true,
       projectId: true,
+      gatewayId: true,
       createdAt: true,
       createdById: true,
       org: { select: { slug: true } },
@@ -81,6 +84,7 @@ export async function verifyToken(db: PrismaClient, candidate: string, now = new
     role,
     tokenRole: token.kind === "ORGANIZATION" ? token.role : null,
     projectId: token.projectId,
+    gatewayId: token.gatewayId,
     createdById: token.createdById,
     createdBy: token.createdBy ? { name: token.createdBy.name, email: token.createdBy.email } : null,
     createdAt: token.createdAt,

@@ -76,6 +76,27 @@ export async function createWorkspaceTokenAction(orgSlug: string, _prev: unknown
   });
 }
 
+const gatewayTokenForm = z.object({ name: tokenNameSchema, gatewayId: z.string().min(1, "Choose a gateway.").max(64) }).and(expirySchema);
+
+export async function createGatewayTokenAction(orgSlug: string, _prev: unknown, form: FormData): Promise<ActionResult<IssuedSecret>> {
+  return runAction(async () => {
+    const ctx = await authorizeOrg(orgSlug, "tokens:create");
+    const input = parseInput(gatewayTokenForm, {
+      name: form.get("name"),
+      gatewayId: form.get("gatewayId") ?? "",
+      expiration: form.get("expiration"),
+      expiresOn: form.get("expiresOn") || undefined,
+    });
+    return issueToken(await db(), await changeMeta(ctx), {
+      kind: "GATEWAY",
+      name: input.name,
+      gatewayId: input.gatewayId,
+      expiresAt: expiresAt(input),
+      createdById: ctx.user.id,
+    }).catch(asActionError);
+  });
+}
+
 /** Loads a token of the org and checks the caller may take `action` on it. */
 async function authorizeTokenChange(orgSlug: string, tokenId: unknown, action: "regenerate" | "activate" | "deactivate" | "revoke") {
   const ctx = await authorizeOrg(orgSlug, "org:read");

@@ -1,0 +1,52 @@
+import { ApiError } from "@/lib/api/errors";
+import { parseJson, tokenRoute } from "@/lib/api/handler";
+import { GATEWAY_API, recordCall, resolveGateway, upstreamKey } from "@/lib/gateways/api";
+import { echoReply, echoStream } from "@/lib/gateways/echo";
+import { messagesRequest } from "@/lib/gateways/messages";
+import { callUpstream, meterEventStream } from "@/lib/gateways/upstream";
+
+export const dynamic = "force-dynamic";
+
+const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
+
+/** Anthropic's Messages API, in front of the gateway's upstream. */
+export const POST = tokenRoute(GATEWAY_API, async ({ request, principal, db }) => {
+  const gateway = await resolveGateway(db, principal, request.headers);
+  const body = await parseJson(request, messagesRequest);
+  if (!gateway.models.includes(body.model)) {
+    throw new ApiError(400, `model: "${body.model}" is not available on this gateway. Available: ${gateway.models.join(", ")}.`);
+  }
+  const streamed = body.stream === true;
+
+  if (gateway.upstreamType === "ECHO") {
+    if (streamed) {
+      const { stream, usage } = echoStream(body);
+      await recordCall(db, principal, gateway, body.model, usage, true);
+      return new Response(stream, { headers: SSE_HEADERS });
+    }
+    const { message } = echoReply(body);
+    await recordCall(db, principal, gateway, body.model, message.usage, false);
+    return Response.json(message);
+  }
+
+  const upstream = await callUpstream(
+    { baseUrl: gateway.upstreamBaseUrl ?? "", apiKey: upstreamKey(gateway) },
+    "/v1/messages",
+    body,
+    request.headers,
+  );
+  if (streamed && upstream.body) {
+    const metered = meterEventStream(upstream.body, (usage) => void recordCall(db, principal, gateway, body.model, usage, true));
+    return new Response(metered, { headers: SSE_HEADERS });
+  }
+  const message = (await upstream.json()) as { usage?: { input_tokens?: number; output_tokens?: number } };
+  await recordCall(
+    db,
+    principal,
+    gateway,
+    body.model,
+    { input_tokens: message.usage?.input_tokens ?? 0, output_tokens: message.usage?.output_tokens ?? 0 },
+    false,
+  );
+  return Response.json(message);
+});

@@ -1,0 +1,11 @@
+import { json, tokenRoute } from "@/lib/api/handler";
+import { GATEWAY_API, resolveGateway } from "@/lib/gateways/api";
+
+export const dynamic = "force-dynamic";
+
+/** The gateway's models, in the shape of Anthropic's List Models API. */
+export const GET = tokenRoute(GATEWAY_API, async ({ request, principal, db }) => {
+  const gateway = await resolveGateway(db, principal, request.headers);
+  const data = gateway.models.map((id) => ({ type: "model", id, display_name: id, created_at: gateway.createdAt.toISOString() }));
+  return json({ data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });
+});

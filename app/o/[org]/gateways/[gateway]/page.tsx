@@ -1,0 +1,133 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { DeleteGatewayButton } from "@/components/gateways/delete-gateway";
+import { GatewayFormButton } from "@/components/gateways/gateway-form";
+import { GatewayScopeFields } from "@/components/tokens/gateway-scope-fields";
+import { TokenManager } from "@/components/tokens/token-manager";
+import { Card, PageHeader } from "@/components/ui/card";
+import { can } from "@/lib/authz";
+import { db } from "@/lib/db/client";
+import { gatewayBySlug, listGateways } from "@/lib/gateways/service";
+import { consoleTokenPage } from "@/lib/tokens/console";
+import { canCreateKind } from "@/lib/tokens/policy";
+import { DISPLAY_STATUSES, type DisplayStatus } from "@/lib/tokens/status";
+import { requireOrg } from "@/lib/session";
+import { createGatewayTokenAction } from "../../tokens/actions";
+
+export const metadata: Metadata = { title: "Developer Console" };
+
+/** A gateway's Developer Console: how to call it, and its tokens. */
+export default async function GatewayConsolePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ org: string; gateway: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { org, gateway: slug } = await params;
+  const ctx = await requireOrg(org);
+  const prisma = await db();
+  const gateway = await gatewayBySlug(prisma, ctx.org.id, slug);
+  if (!gateway) notFound();
+  const sp = await searchParams;
+  const status = DISPLAY_STATUSES.find((s) => s === sp.status) as DisplayStatus | undefined;
+  const page = Math.max(1, Number.parseInt(typeof sp.page === "string" ? sp.page : "1", 10) || 1);
+  const [initial, gateways] = await Promise.all([
+    consoleTokenPage(ctx, "GATEWAY", { status, page, gatewayId: gateway.id }),
+    listGateways(prisma, ctx.org.id),
+  ]);
+  const manage = can(ctx.role, "gateways:manage");
+  const origin = process.env.NEXTAUTH_URL ?? "http://localhost:3000";
+  const model = gateway.models[0];
+  const curl = `curl ${origin}/api/gpt/v1/messages \\
+  -H "x-api-key: $KEYSMITH_GATEWAY_TOKEN" \\
+  -H "anthropic-version: 2023-06-01" \\
+  -H "content-type: application/json" \\
+  -d '{"model": "${model}", "max_tokens": 256, "messages": [{"role": "user", "content": "Hello!"}]}'`;
+  const sdk = `import Anthropic from "@anthropic-ai/sdk";
+
+const client = new Anthropic({
+  baseURL: "${origin}/api/gpt",
+  apiKey: process.env.KEYSMITH_GATEWAY_TOKEN,
+});
+
+const message = await client.messages.create({
+  model: "${model}",
+  max_tokens: 256,
+  messages: [{ role: "user", content: "Hello!" }],
+});`;
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-500">
+        <Link href={`/o/${ctx.org.slug}/gateways`} className="hover:text-zinc-800 hover:underline">
+          Gateways
+        </Link>{" "}
+        / <span className="text-zinc-700">{gateway.name}</span>
+      </nav>
+      <PageHeader
+        title={`${gateway.name} — Developer Console`}
+        description="Create gateway tokens and call this gateway like Anthropic's API."
+        actions={
+          manage ? (
+            <>
+              <GatewayFormButton orgSlug={ctx.org.slug} gateway={gateway} />
+              <DeleteGatewayButton orgSlug={ctx.org.slug} gateway={gateway} />
+            </>
+          ) : undefined
+        }
+      />
+      <div className="grid gap-4 lg:grid-cols-3">
+        <Card className="p-5">
+          <h2 className="text-sm font-semibold text-zinc-900">Gateway</h2>
+          <dl className="mt-3 space-y-2 text-sm">
+            <div>
+              <dt className="text-zinc-500">Slug (x-gateway)</dt>
+              <dd className="font-mono text-zinc-900">{gateway.slug}</dd>
+            </div>
+            <div>
+              <dt className="text-zinc-500">Upstream</dt>
+              <dd className="text-zinc-900">
+                {gateway.upstreamType === "ECHO" ? "Echo (built in)" : gateway.upstreamBaseUrl}
+                {gateway.upstreamType === "ANTHROPIC" && (
+                  <span className="block text-xs text-zinc-500">API key: {gateway.hasUpstreamKey ? "•••• set" : "not set"}</span>
+                )}
+              </dd>
+            </div>
+            <div>
+              <dt className="text-zinc-500">Models</dt>
+              <dd className="font-mono text-xs text-zinc-900">{gateway.models.join(", ")}</dd>
+            </div>
+          </dl>
+        </Card>
+        <Card className="p-5 lg:col-span-2">
+          <h2 className="text-sm font-semibold text-zinc-900">Quick start</h2>
+          <p className="mt-1 text-xs text-zinc-500">Replace $KEYSMITH_GATEWAY_TOKEN with a token from below.</p>
+          <p className="mt-3 text-xs font-medium text-zinc-700">curl</p>
+          <pre className="mt-1 overflow-x-auto rounded-md bg-zinc-900 p-3 font-mono text-xs leading-relaxed text-zinc-100">{curl}</pre>
+          <p className="mt-3 text-xs font-medium text-zinc-700">TypeScript (Anthropic SDK)</p>
+          <pre className="mt-1 overflow-x-auto rounded-md bg-zinc-900 p-3 font-mono text-xs leading-relaxed text-zinc-100">{sdk}</pre>
+        </Card>
+      </div>
+      <h2 className="mb-3 mt-8 text-lg font-semibold text-zinc-900">Gateway tokens</h2>
+      <TokenManager
+        orgSlug={ctx.org.slug}
+        kind="gateway"
+        gatewaySlug={gateway.slug}
+        initial={initial}
+        status={status}
+        page={page}
+        create={
+          canCreateKind(ctx, "GATEWAY")
+            ? {
+                title: "Create gateway token",
+                description: "For the gateway API (/api/gpt/v1/*). Send it as x-api-key or Authorization: Bearer.",
+                action: createGatewayTokenAction.bind(null, ctx.org.slug),
+                scopeFields: <GatewayScopeFields gateways={gateways} defaultGatewayId={gateway.id} />,
+              }
+            : undefined
+        }
+      />
+    </>
+  );
+}

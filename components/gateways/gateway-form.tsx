@@ -1,0 +1,129 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { createGatewayAction, updateGatewayAction } from "@/app/o/[org]/gateways/actions";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { Field, FormError, TextField } from "@/components/ui/field";
+import { useFormAction } from "@/components/ui/use-form-action";
+import type { GatewayView } from "@/lib/gateways/service";
+import { slugify } from "@/lib/orgs";
+
+/** Create or configure a gateway (admins). An existing upstream key is never shown: only replaced. */
+export function GatewayFormButton({ orgSlug, gateway }: { orgSlug: string; gateway?: GatewayView }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <Button variant={gateway ? "secondary" : "primary"} onClick={() => setOpen(true)}>
+        {gateway ? "Edit gateway" : "Create gateway"}
+      </Button>
+      {open && (
+        <Dialog open onOpenChange={setOpen} title={gateway ? `Edit ${gateway.name}` : "Create gateway"} description="Where calls to this gateway go, and which models callers may use.">
+          <GatewayForm orgSlug={orgSlug} gateway={gateway} onDone={() => setOpen(false)} />
+        </Dialog>
+      )}
+    </>
+  );
+}
+
+function GatewayForm({ orgSlug, gateway, onDone }: { orgSlug: string; gateway?: GatewayView; onDone: () => void }) {
+  const router = useRouter();
+  const [type, setType] = useState<"ECHO" | "ANTHROPIC">(gateway?.upstreamType ?? "ECHO");
+  const [slug, setSlug] = useState(gateway?.slug ?? "");
+  const [slugEdited, setSlugEdited] = useState(Boolean(gateway));
+  const action = gateway ? updateGatewayAction.bind(null, orgSlug, gateway.id) : createGatewayAction.bind(null, orgSlug);
+  const { onSubmit, pending, fieldErrors, formError } = useFormAction(action, ({ slug: saved }) => {
+    onDone();
+    router.push(`/o/${orgSlug}/gateways/${saved}`);
+    router.refresh();
+  });
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      <FormError message={formError} />
+      <TextField
+        label="Name"
+        name="name"
+        required
+        maxLength={64}
+        defaultValue={gateway?.name}
+        error={fieldErrors.name}
+        onChange={(e) => !slugEdited && setSlug(slugify(e.target.value))}
+      />
+      <TextField
+        label="Slug"
+        name="slug"
+        required
+        value={slug}
+        onChange={(e) => {
+          setSlugEdited(true);
+          setSlug(e.target.value);
+        }}
+        hint="Names the gateway in URLs and in the x-gateway header."
+        error={fieldErrors.slug}
+      />
+      <fieldset>
+        <legend className="text-sm font-medium text-zinc-800">Upstream</legend>
+        <div className="mt-2 grid gap-2 sm:grid-cols-2">
+          {(
+            [
+              ["ECHO", "Echo (built in)", "Answers by echoing the last message. No network; for development and tests."],
+              ["ANTHROPIC", "Anthropic-compatible", "Forwards to any HTTP endpoint that speaks Anthropic's Messages API."],
+            ] as const
+          ).map(([value, label, help]) => (
+            <label key={value} className={`flex gap-2 rounded-md border px-3 py-2 text-sm ${type === value ? "border-brand-500 bg-brand-50" : "border-zinc-200"}`}>
+              <input type="radio" name="upstreamType" value={value} checked={type === value} onChange={() => setType(value)} className="mt-0.5 accent-brand-600" />
+              <span>
+                <span className="block font-medium text-zinc-900">{label}</span>
+                <span className="text-xs text-zinc-600">{help}</span>
+              </span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      {type === "ANTHROPIC" && (
+        <>
+          <TextField
+            label="Upstream base URL"
+            name="upstreamBaseUrl"
+            type="url"
+            placeholder="https://api.anthropic.com"
+            defaultValue={gateway?.upstreamBaseUrl ?? ""}
+            error={fieldErrors.upstreamBaseUrl}
+          />
+          <TextField
+            label="Upstream API key"
+            name="upstreamApiKey"
+            type="password"
+            autoComplete="off"
+            placeholder={gateway?.hasUpstreamKey ? "•••• set — type to replace" : "sk-ant-…"}
+            hint="Stored encrypted. It is never shown again, only replaced."
+            error={fieldErrors.upstreamApiKey}
+          />
+        </>
+      )}
+      <Field label="Models" hint={type === "ECHO" ? "Leave empty for keysmith-echo-1. Separate with commas or new lines." : "Separate with commas or new lines."} error={fieldErrors.models}>
+        {({ id, describedBy, invalid }) => (
+          <textarea
+            id={id}
+            name="models"
+            rows={3}
+            aria-describedby={describedBy}
+            aria-invalid={invalid}
+            defaultValue={gateway?.models.join("\n") ?? ""}
+            placeholder={type === "ECHO" ? "keysmith-echo-1" : "claude-sonnet-4-5"}
+            className="block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/20"
+          />
+        )}
+      </Field>
+      <div className="flex justify-end gap-2 border-t border-zinc-100 pt-4">
+        <Button variant="secondary" onClick={onDone}>
+          Cancel
+        </Button>
+        <Button type="submit" disabled={pending}>
+          {pending ? "Saving…" : gateway ? "Save gateway" : "Create gateway"}
+        </Button>
+      </div>
+    </form>
+  );
+}

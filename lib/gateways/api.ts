@@ -1,0 +1,62 @@
+import "server-only";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { ApiError } from "@/lib/api/errors";
+import type { RouteOptions } from "@/lib/api/handler";
+import { open } from "@/lib/crypto/secret-box";
+import type { Principal } from "@/lib/tokens/verify";
+import type { Usage } from "./messages";
+
+/** `/api/gpt/v1/*`: gateway tokens, and organization tokens naming a gateway with `x-gateway`. */
+export const GATEWAY_API: RouteOptions = { kinds: ["GATEWAY", "ORGANIZATION"], acceptApiKeyHeader: true };
+
+export interface ResolvedGateway {
+  id: string;
+  orgId: string;
+  slug: string;
+  upstreamType: "ECHO" | "ANTHROPIC";
+  upstreamBaseUrl: string | null;
+  upstreamKeyEnc: string | null;
+  models: string[];
+  createdAt: Date;
+}
+
+/**
+ * The gateway a call is for: a gateway token's own (an `x-gateway` naming
+ * another one is refused), or for an organization token the one `x-gateway` names.
+ */
+export async function resolveGateway(db: PrismaClient, principal: Principal, headers: Headers): Promise<ResolvedGateway> {
+  const named = headers.get("x-gateway")?.trim() || null;
+  if (principal.kind === "GATEWAY") {
+    const gateway = principal.gatewayId ? await db.gateway.findUnique({ where: { id: principal.gatewayId } }) : null;
+    if (!gateway) throw new ApiError(403, "This token's gateway no longer exists.");
+    if (named && named !== gateway.slug) throw new ApiError(403, "This token belongs to another gateway.");
+    return gateway;
+  }
+  if (!named) throw new ApiError(400, 'Organization tokens must name a gateway with the "x-gateway" header.');
+  const gateway = await db.gateway.findUnique({ where: { orgId_slug: { orgId: principal.orgId, slug: named } } });
+  if (!gateway) throw new ApiError(404, `No gateway "${named}" in this organization.`);
+  return gateway;
+}
+
+export function upstreamKey(gateway: ResolvedGateway): string | null {
+  return gateway.upstreamKeyEnc ? open(gateway.upstreamKeyEnc) : null;
+}
+
+/** Records a completed call's token counts (for usage charts). Failures here never fail the call. */
+export async function recordCall(db: PrismaClient, principal: Principal, gateway: ResolvedGateway, model: string, usage: Usage, streamed: boolean) {
+  try {
+    await db.gatewayCall.create({
+      data: {
+        orgId: principal.orgId,
+        gatewayId: gateway.id,
+        tokenId: principal.tokenId,
+        model,
+        inputTokens: usage.input_tokens,
+        outputTokens: usage.output_tokens,
+        streamed,
+      },
+    });
+  } catch (error) {
+    console.error("could not record gateway call:", error instanceof Error ? error.message : error);
+  }
+}
