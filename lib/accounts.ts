@@ -38,7 +38,8 @@ export async function signUp(db: PrismaClient, input: SignUpInput, meta: { ip?: 
       const slug = await acceptInvitation(db, input.invite, user, meta);
       return { userId: user.id, orgSlug: slug };
     }
-    const org = await createOrganization(db, user.id, input.orgName || `${input.name}'s organization`);
+    const orgName = input.orgName || `${input.name}'s organization`;
+    const org = await db.$transaction((tx) => createOrganization(tx, user.id, orgName));
     return { userId: user.id, orgSlug: org.slug };
   } catch (error) {
     // No half-made accounts: without its org or membership the account is removed again.

@@ -23,6 +23,7 @@ export function slugify(name: string): string {
 }
 
 type Db = PrismaClient | Prisma.TransactionClient;
+type Tx = Prisma.TransactionClient;
 
 /** The slug itself if free, else slug-2, slug-3, … */
 export async function availableSlug(db: Db, base: string): Promise<string> {
@@ -36,10 +37,16 @@ export async function availableSlug(db: Db, base: string): Promise<string> {
   }
 }
 
-/** Creates an org with `userId` as its first admin. */
-export async function createOrganization(db: Db, userId: string, name: string, slug?: string) {
-  const finalSlug = slug ?? (await availableSlug(db, slugify(name)));
-  return db.organization.create({
+/**
+ * Creates an org with `userId` as its first admin. Runs inside the caller's
+ * transaction, serialized per slug base so orgs created at once with the same
+ * name each get a free slug instead of a clash.
+ */
+export async function createOrganization(tx: Tx, userId: string, name: string, slug?: string) {
+  const base = slug ?? slugify(name);
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`org-slug:${base}`}))`;
+  const finalSlug = slug ?? (await availableSlug(tx, base));
+  return tx.organization.create({
     data: { name, slug: finalSlug, memberships: { create: { userId, role: "ADMIN" } } },
   });
 }

@@ -28,21 +28,16 @@ export async function retryAfterSeconds(db: PrismaClient, keys: string[], now = 
 }
 
 export async function recordFailure(db: PrismaClient, keys: string[], now = new Date()): Promise<void> {
+  const windowStart = new Date(now.getTime() - WINDOW_MS);
   for (const key of keys) {
-    // The increment is one atomic UPDATE, so concurrent failures on several instances all count.
-    const windowStart = new Date(now.getTime() - WINDOW_MS);
-    const row = await db.$transaction(async (tx) => {
-      const current = await tx.signInThrottle.upsert({
-        where: { key },
-        create: { key, failures: 0, windowStart: now },
-        update: {},
-      });
-      const fresh = current.windowStart < windowStart;
-      return tx.signInThrottle.update({
-        where: { key },
-        data: fresh ? { failures: 1, windowStart: now, lockedUntil: null } : { failures: { increment: 1 } },
-      });
-    });
+    // One atomic statement: concurrent failures on any number of instances all
+    // count, including the very first ones for a key that has no row yet.
+    const [row] = await db.$queryRaw<Array<{ failures: number }>>`
+      INSERT INTO "SignInThrottle" (key, failures, "windowStart") VALUES (${key}, 1, ${now})
+      ON CONFLICT (key) DO UPDATE SET
+        failures = CASE WHEN "SignInThrottle"."windowStart" < ${windowStart} THEN 1 ELSE "SignInThrottle".failures + 1 END,
+        "windowStart" = CASE WHEN "SignInThrottle"."windowStart" < ${windowStart} THEN ${now} ELSE "SignInThrottle"."windowStart" END
+      RETURNING failures`;
     const lock = lockDuration(row.failures);
     if (lock > 0) {
       await db.signInThrottle.update({ where: { key }, data: { lockedUntil: new Date(now.getTime() + lock) } });

@@ -27,7 +27,10 @@ export async function seedDemo(prisma: PrismaClient, env: Record<string, string 
   }
 
   const passwordHash = await hashPassword(password);
-  await prisma.$transaction(async (tx) => {
+  const created = await prisma.$transaction(async (tx) => {
+    // Instances starting together take turns here; whoever comes second finds the org.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('keysmith-seed'))`;
+    if (await tx.organization.findUnique({ where: { slug: DEMO_ORG.slug } })) return false;
     const user = await tx.user.upsert({
       where: { email },
       create: { email, name: "Acme Admin", passwordHash },
@@ -40,6 +43,7 @@ export async function seedDemo(prisma: PrismaClient, env: Record<string, string 
         projects: { create: [{ name: "Website" }, { name: "Mobile app" }] },
       },
     });
+    return true;
   });
-  return { email, password, created: true };
+  return { email, password, created };
 }

@@ -1,0 +1,113 @@
+import { expect, test } from "@playwright/test";
+import { ACME, createProject, orgSwitcher, projectCell, sidebarNav, signInAsAdmin, unique } from "./support/flows";
+
+const DUPLICATE = "A project with this name already exists in this organization.";
+
+test.describe("projects and organizations", () => {
+  test("admin creates, renames and deletes a project; duplicate names are refused", async ({ page }) => {
+    await signInAsAdmin(page);
+    await sidebarNav(page).getByRole("link", { name: "Projects", exact: true }).click();
+    await expect(page).toHaveURL(`/o/${ACME.slug}/projects`);
+    await expect(sidebarNav(page).getByRole("link", { name: "Projects", exact: true })).toHaveAttribute("aria-current", "page");
+
+    const name = unique("Billing service");
+    await createProject(page, name);
+
+    // The same name again is refused with a field error.
+    const nameField = page.getByLabel("New project name");
+    await nameField.fill(name);
+    await page.getByRole("button", { name: "Create project" }).click();
+    await expect(page.getByText(DUPLICATE)).toBeVisible();
+    await expect(nameField).toHaveAttribute("aria-invalid", "true");
+    await expect(projectCell(page, name)).toHaveCount(1);
+
+    // Rename: to an existing name is refused, to a new one works.
+    await page.getByRole("button", { name: `Rename ${name}` }).click();
+    const renameDialog = page.getByRole("dialog", { name: `Rename ${name}` });
+    await expect(renameDialog).toBeVisible();
+    const projectName = renameDialog.getByLabel("Project name");
+    await expect(projectName).toHaveValue(name);
+    await projectName.fill("Website");
+    await renameDialog.getByRole("button", { name: "Save" }).click();
+    await expect(renameDialog.getByText(DUPLICATE)).toBeVisible();
+
+    const renamed = unique("Invoicing service");
+    await projectName.fill(renamed);
+    await renameDialog.getByRole("button", { name: "Save" }).click();
+    await expect(renameDialog).toBeHidden();
+    await expect(projectCell(page, renamed)).toBeVisible();
+    await expect(projectCell(page, name)).toHaveCount(0);
+
+    // Delete, after a cancelled first attempt.
+    await page.getByRole("button", { name: `Delete ${renamed}` }).click();
+    const deleteDialog = page.getByRole("dialog", { name: `Delete ${renamed}?` });
+    await deleteDialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(deleteDialog).toBeHidden();
+    await expect(projectCell(page, renamed)).toBeVisible();
+
+    await page.getByRole("button", { name: `Delete ${renamed}` }).click();
+    await deleteDialog.getByRole("button", { name: "Delete project" }).click();
+    await expect(deleteDialog).toBeHidden();
+    await expect(projectCell(page, renamed)).toHaveCount(0);
+
+    await page.reload();
+    await expect(projectCell(page, renamed)).toHaveCount(0);
+    await expect(projectCell(page, "Website")).toBeVisible();
+  });
+
+  test("admin creates a second org from the switcher, switches between the two and renames one", async ({ page }) => {
+    await signInAsAdmin(page);
+    const secondName = `Second Org ${Date.now()}`;
+
+    await orgSwitcher(page, ACME.name).click();
+    await page.getByRole("menuitem", { name: "Create organization" }).click();
+    await expect(page).toHaveURL("/orgs/new");
+    await expect(page.getByRole("heading", { name: "Create an organization" })).toBeVisible();
+    await page.getByLabel("Organization name").fill(secondName);
+    await page.getByRole("button", { name: "Create organization" }).click();
+    await expect(page).toHaveURL(/\/o\/second-org-\d+$/);
+    const secondSlug = new URL(page.url()).pathname.split("/")[2];
+    await expect(orgSwitcher(page, secondName)).toContainText(`${secondSlug} · Admin`);
+    await expect(page.getByRole("heading", { level: 1, name: secondName })).toBeVisible();
+    // A new org starts empty.
+    await page.goto(`/o/${secondSlug}/projects`);
+    await expect(page.getByText("No projects yet")).toBeVisible();
+
+    // Switch to acme, then back.
+    await orgSwitcher(page, secondName).click();
+    await page.getByRole("menuitem", { name: new RegExp(`^${ACME.name.replace(".", "\\.")}`) }).click();
+    await expect(page).toHaveURL(`/o/${ACME.slug}`);
+    await expect(orgSwitcher(page, ACME.name)).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1, name: ACME.name })).toBeVisible();
+
+    await orgSwitcher(page, ACME.name).click();
+    await expect(page.getByRole("menuitem", { name: `${ACME.name} Current` })).toBeVisible();
+    await page.getByRole("menuitem", { name: new RegExp(`^${secondName}`) }).click();
+    await expect(page).toHaveURL(`/o/${secondSlug}`);
+    await expect(orgSwitcher(page, secondName)).toBeVisible();
+
+    // Rename the second org in Settings; the slug stays.
+    await sidebarNav(page).getByRole("link", { name: "Settings", exact: true }).click();
+    await expect(page).toHaveURL(`/o/${secondSlug}/settings`);
+    const field = page.getByLabel("Organization name");
+    await expect(field).toHaveValue(secondName);
+    const newName = unique("Renamed Org");
+    await field.fill(newName);
+    await page.getByRole("button", { name: "Save name" }).click();
+    await expect(page.getByRole("status")).toHaveText("Organization renamed.");
+    await expect(orgSwitcher(page, newName)).toBeVisible();
+    await expect(page).toHaveURL(`/o/${secondSlug}/settings`);
+
+    await page.reload();
+    await expect(page.getByLabel("Organization name")).toHaveValue(newName);
+    await sidebarNav(page).getByRole("link", { name: "Overview", exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1, name: newName })).toBeVisible();
+
+    // A too-short name is refused.
+    await page.goto(`/o/${secondSlug}/settings`);
+    await page.getByLabel("Organization name").fill("x");
+    await page.getByRole("button", { name: "Save name" }).click();
+    await expect(page.getByText("Use at least 2 characters.")).toBeVisible();
+    await expect(orgSwitcher(page, newName)).toBeVisible();
+  });
+});

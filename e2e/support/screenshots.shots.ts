@@ -1,0 +1,93 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { ADMIN } from "./constants";
+import { ACME, formAlert, invite, signInAsAdmin, submitSignIn, uniqueEmail } from "./flows";
+
+const DIR = process.env.SHOTS_DIR || "/tmp/shots";
+
+const VIEWPORTS = [
+  { label: "desktop", width: 1280, height: 800 },
+  { label: "phone", width: 390, height: 844 },
+] as const;
+
+async function shot(page: Page, name: string, label: string) {
+  // Let fonts and transitions settle.
+  await page.evaluate(() => document.fonts.ready);
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: path.join(DIR, `${name}-${label}.png`), fullPage: true });
+}
+
+async function newPage(browser: Browser, viewport: (typeof VIEWPORTS)[number]) {
+  const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+  return { context, page: await context.newPage() };
+}
+
+test.beforeAll(() => fs.mkdirSync(DIR, { recursive: true }));
+
+for (const viewport of VIEWPORTS) {
+  test(`screenshots at ${viewport.label} (${viewport.width}x${viewport.height})`, async ({ browser }) => {
+    const { context, page } = await newPage(browser, viewport);
+    try {
+      await page.goto("/sign-in");
+      await expect(page.getByRole("heading", { name: "Sign in to Keysmith" })).toBeVisible();
+      await shot(page, "sign-in", viewport.label);
+
+      await submitSignIn(page, ADMIN.email, "wrong-password-1", { navigate: false });
+      await expect(formAlert(page)).toBeVisible();
+      await shot(page, "sign-in-error", viewport.label);
+
+      await page.goto("/sign-up");
+      await expect(page.getByRole("button", { name: "Create account" })).toBeVisible();
+      await shot(page, "sign-up", viewport.label);
+
+      await page.getByRole("button", { name: "Create account" }).click();
+      await expect(formAlert(page)).toBeVisible();
+      await shot(page, "sign-up-errors", viewport.label);
+
+      await page.goto("/nothing-here");
+      await shot(page, "404-signed-out", viewport.label);
+
+      await signInAsAdmin(page);
+      await expect(page.getByRole("heading", { level: 1, name: ACME.name })).toBeVisible();
+      await shot(page, "overview", viewport.label);
+
+      if (viewport.label === "phone") {
+        await page.getByRole("button", { name: "Menu" }).click();
+        await expect(page.getByRole("navigation", { name: "Organization" })).toBeVisible();
+        await shot(page, "mobile-menu", viewport.label);
+        await page.getByRole("button", { name: "Close menu" }).click();
+      } else {
+        await page.getByRole("button", { name: /^Organization: / }).click();
+        await expect(page.getByRole("menu")).toBeVisible();
+        await shot(page, "org-switcher", viewport.label);
+        await page.keyboard.press("Escape");
+      }
+
+      await page.goto(`/o/${ACME.slug}/projects`);
+      await expect(page.getByRole("heading", { level: 1, name: "Projects" })).toBeVisible();
+      await shot(page, "projects", viewport.label);
+
+      await page.getByRole("button", { name: "Rename Website" }).click();
+      await expect(page.getByRole("dialog")).toBeVisible();
+      await shot(page, "projects-rename-dialog", viewport.label);
+      await page.keyboard.press("Escape");
+
+      await invite(page, ACME.slug, uniqueEmail(`shots-${viewport.label}`), "Developer");
+      await shot(page, "members-invitation-link", viewport.label);
+
+      await page.goto(`/o/${ACME.slug}/settings`);
+      await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
+      await shot(page, "settings", viewport.label);
+
+      await page.goto(`/o/${ACME.slug}/audit`);
+      await shot(page, "audit", viewport.label);
+
+      await page.goto("/o/no-such-org");
+      await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+      await shot(page, "404", viewport.label);
+    } finally {
+      await context.close();
+    }
+  });
+}

@@ -1,0 +1,129 @@
+import { createHash } from "node:crypto";
+import { appendFile, cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
+import type { SqlConnection } from "@/lib/db/connection";
+import { MIGRATIONS_DIR, migrate } from "@/lib/db/migrate";
+
+import { testDatabases } from "../support/databases";
+import { openTestDb, type TestDb } from "../support/test-db";
+
+type MigrationRow = {
+  migration_name: string;
+  checksum: string;
+  finished_at: Date | null;
+  rolled_back_at: Date | null;
+};
+
+async function migrationNames(dir = MIGRATIONS_DIR): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}
+
+function recorded(session: SqlConnection) {
+  return session.query<MigrationRow>(
+    `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY migration_name`,
+  );
+}
+
+async function tableExists(session: SqlConnection, name: string): Promise<boolean> {
+  const rows = await session.query<{ exists: boolean }>("SELECT to_regclass($1) IS NOT NULL AS exists", [`"${name}"`]);
+  return rows[0].exists;
+}
+
+describe.each(testDatabases)("migrate() on $name", ({ name }) => {
+  let db: TestDb;
+  let session: SqlConnection;
+  let scratch: string;
+
+  beforeAll(async () => {
+    db = await openTestDb(name, { migrate: false });
+  });
+
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  // Every test starts from an empty database (cheaper than a new one).
+  beforeEach(async () => {
+    session = await db.driver.session();
+    await session.exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+    scratch = await mkdtemp(path.join(tmpdir(), "keysmith-migrations-"));
+  });
+
+  afterEach(async () => {
+    await session?.close();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  /** A copy of the real migrations that a test may edit. */
+  async function copyOfMigrations(): Promise<string> {
+    const dir = path.join(scratch, "migrations");
+    await cp(MIGRATIONS_DIR, dir, { recursive: true });
+    return dir;
+  }
+
+  it("applies every migration once and records it as Prisma does", async () => {
+    const names = await migrationNames();
+    expect(names.length).toBeGreaterThan(0);
+
+    expect(await migrate(session)).toEqual(names);
+    expect(await migrate(session)).toEqual([]);
+
+    const rows = await recorded(session);
+    expect(rows.map((r) => r.migration_name)).toEqual(names);
+    for (const row of rows) {
+      const file = await readFile(path.join(MIGRATIONS_DIR, row.migration_name, "migration.sql"));
+      expect(row.checksum).toBe(createHash("sha256").update(file).digest("hex"));
+      expect(row.finished_at).not.toBeNull();
+      expect(row.rolled_back_at).toBeNull();
+    }
+    // The schema is usable through Prisma.
+    expect(await db.prisma.user.count()).toBe(0);
+  });
+
+  it("refuses to start when an applied migration was edited afterwards", async () => {
+    await migrate(session);
+    const dir = await copyOfMigrations();
+    const [first] = await migrationNames(dir);
+    await appendFile(path.join(dir, first, "migration.sql"), "\n-- edited\n");
+
+    await expect(migrate(session, dir)).rejects.toThrow(/checksum/i);
+    expect(await recorded(session)).toHaveLength((await migrationNames()).length);
+  });
+
+  it("applies a new migration later, and a failing one leaves nothing behind", async () => {
+    await migrate(session);
+    const dir = await copyOfMigrations();
+    const newName = "29991231000000_probe";
+    await mkdir(path.join(dir, newName));
+    const file = path.join(dir, newName, "migration.sql");
+
+    await writeFile(file, `CREATE TABLE "Probe" ("id" INTEGER);\nSELECT * FROM "NoSuchTable";\n`);
+    await expect(migrate(session, dir)).rejects.toThrow(newName);
+    expect(await tableExists(session, "Probe")).toBe(false);
+    expect((await recorded(session)).map((r) => r.migration_name)).not.toContain(newName);
+
+    await writeFile(file, `CREATE TABLE "Probe" ("id" INTEGER);\n`);
+    expect(await migrate(session, dir)).toEqual([newName]);
+    expect(await tableExists(session, "Probe")).toBe(true);
+    expect(await migrate(session, dir)).toEqual([]);
+  });
+
+  if (name === "postgres") {
+    it("lets two instances start at once: one applies, the other waits and applies nothing", async () => {
+      const other = await db.driver.session();
+      try {
+        const results = await Promise.all([migrate(session), migrate(other)]);
+        const names = await migrationNames();
+        expect(results.map((r) => r.length).sort()).toEqual([0, names.length]);
+        expect(await recorded(session)).toHaveLength(names.length);
+      } finally {
+        await other.close();
+      }
+    });
+  }
+});
