@@ -1,6 +1,8 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
+  // A separate build folder lets a second checkout-local build (e.g. a benchmark) run beside the e2e one.
+  distDir: process.env.KEYSMITH_DIST_DIR || ".next",
   // PGlite loads its WebAssembly and data files from its own package folder at run
   // time; bundled, it cannot find them (500 on every page).
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter"],

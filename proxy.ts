@@ -16,4 +16,4 @@ export async function proxy(request: NextRequest) {
   return NextResponse.redirect(url);
 }
 
-export const config = { matcher: ["/o/:path*", "/orgs/:path*"] };
+export const config = { matcher: ["/o/:path*", "/orgs/:path*", "/mailbox/:path*", "/mailbox"] };

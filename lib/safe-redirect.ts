@@ -6,7 +6,6 @@
  */
 export function safeCallbackPath(value: string | string[] | undefined | null, fallback = "/"): string {
   const v = Array.isArray(value) ? value[0] : value;
-  // eslint-disable-next-line no-control-regex
   if (!v || !v.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(v)) return fallback;
   const base = "http://keysmith.invalid";
   let url: URL;

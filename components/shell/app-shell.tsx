@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useState, type ReactNode } from "react";
 import { Logo } from "@/components/logo";
 import type { NavItem } from "./nav";
@@ -13,12 +14,15 @@ export function AppShell({
   orgs,
   items,
   user,
+  mailbox,
   children,
 }: {
   current: OrgChoice;
   orgs: OrgChoice[];
   items: NavItem[];
   user: { name: string; email: string };
+  /** Show the link to the local dev mailbox (no mail provider configured). */
+  mailbox: boolean;
   children: ReactNode;
 }) {
   const [open, setOpen] = useState(false);
@@ -32,6 +36,11 @@ export function AppShell({
         <SidebarNav orgSlug={current.slug} items={items} onNavigate={() => setOpen(false)} />
       </div>
       <div className="border-t border-zinc-800 pt-4">
+        {mailbox && (
+          <Link href="/mailbox" className="mb-3 block rounded-md px-3 py-1.5 text-sm text-zinc-300 hover:bg-zinc-800 hover:text-white">
+            Dev mailbox
+          </Link>
+        )}
         <UserMenu name={user.name} email={user.email} />
       </div>
     </div>

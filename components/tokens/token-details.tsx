@@ -33,17 +33,32 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 }
 
 /** A side panel with every attribute of a token and its recent activity; refreshes live. */
-export function TokenDetails({ orgSlug, token, onClose }: { orgSlug: string; token: ConsoleToken; onClose: () => void }) {
-  const { data } = useQuery({
-    queryKey: ["token-details", orgSlug, token.id],
+export function TokenDetails({ orgSlug, tokenId, token, onClose }: { orgSlug: string; tokenId: string; token?: ConsoleToken; onClose: () => void }) {
+  const { data, isError } = useQuery({
+    queryKey: ["token-details", orgSlug, tokenId],
     queryFn: async () => {
-      const res = await fetch(`/api/console/${orgSlug}/tokens/${token.id}`, { cache: "no-store" });
+      const res = await fetch(`/api/console/${orgSlug}/tokens/${encodeURIComponent(tokenId)}`, { cache: "no-store" });
       if (!res.ok) throw new Error("Could not load the token.");
       return (await res.json()) as { token: ConsoleToken; activity: Activity[] };
     },
     refetchInterval: 5_000,
   });
   const t = data?.token ?? token;
+  if (!t) {
+    return (
+      <RadixDialog.Root open onOpenChange={(o) => !o && onClose()}>
+        <RadixDialog.Portal>
+          <RadixDialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/30" />
+          <RadixDialog.Content className="fixed inset-y-0 right-0 z-50 w-full max-w-md bg-white p-6 shadow-xl focus:outline-none">
+            <RadixDialog.Title className="text-lg font-semibold text-zinc-900">Token</RadixDialog.Title>
+            <RadixDialog.Description className="mt-2 text-sm text-zinc-600">
+              {isError ? "This token does not exist or you cannot see it." : "Loading…"}
+            </RadixDialog.Description>
+          </RadixDialog.Content>
+        </RadixDialog.Portal>
+      </RadixDialog.Root>
+    );
+  }
   return (
     <RadixDialog.Root open onOpenChange={(o) => !o && onClose()}>
       <RadixDialog.Portal>

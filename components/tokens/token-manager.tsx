@@ -23,7 +23,8 @@ const REFRESH_MS = 4_000;
 
 type Open =
   | { type: "create" }
-  | { type: "details" | "revoke" | "regenerate"; token: ConsoleToken }
+  | { type: "details"; id: string; token?: ConsoleToken }
+  | { type: "revoke" | "regenerate"; token: ConsoleToken }
   | { type: "secret"; issued: IssuedSecret; regenerated: boolean }
   | null;
 
@@ -53,7 +54,9 @@ export function TokenManager({
   const pathname = usePathname();
   const search = useSearchParams();
   const queryClient = useQueryClient();
-  const [open, setOpen] = useState<Open>(null);
+  // A link such as the admins' e-mail may name a token (?token=<id>): open its details.
+  const linked = search.get("token");
+  const [open, setOpen] = useState<Open>(() => (linked ? { type: "details", id: linked } : null));
   const [notice, setNotice] = useState<string>();
   const [error, setError] = useState<string>();
   const [, startTransition] = useTransition();
@@ -76,8 +79,9 @@ export function TokenManager({
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["tokens", orgSlug, kind] });
 
-  function navigate(next: { status?: string; page?: number }) {
+  function navigate(next: { status?: string; page?: number; token?: null }) {
     const params = new URLSearchParams(search.toString());
+    if (next.token === null) params.delete("token");
     if (next.status !== undefined) {
       if (next.status) params.set("status", next.status);
       else params.delete("status");
@@ -103,6 +107,8 @@ export function TokenManager({
         else setError(result.error);
         await refresh();
       });
+    } else if (intent === "details") {
+      setOpen({ type: "details", id: token.id, token });
     } else {
       setOpen({ type: intent, token });
     }
@@ -211,7 +217,17 @@ export function TokenManager({
           onClose={() => setOpen(null)}
         />
       )}
-      {open?.type === "details" && <TokenDetails orgSlug={orgSlug} token={open.token} onClose={() => setOpen(null)} />}
+      {open?.type === "details" && (
+        <TokenDetails
+          orgSlug={orgSlug}
+          tokenId={open.id}
+          token={open.token}
+          onClose={() => {
+            setOpen(null);
+            if (linked) navigate({ token: null });
+          }}
+        />
+      )}
       {open?.type === "revoke" && (
         <RevokeDialog
           orgSlug={orgSlug}

@@ -1,4 +1,3 @@
-import "server-only";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { databaseTarget, type DatabaseTarget } from "./connection";
 import { createDriver, type Driver } from "./driver";

@@ -11,6 +11,8 @@ import { audit, type Actor } from "@/lib/audit";
 import { issueSecret, maskToken, type TokenKind } from "./format";
 import { displayStatus, type DisplayStatus } from "./status";
 import { tokenChanged } from "./events";
+import { queueTokenIssuedEmails } from "@/lib/email/outbox";
+import { kickOutbox } from "@/lib/email/worker";
 
 export class TokenError extends Error {
   constructor(
@@ -187,6 +189,32 @@ export async function listTokens(
 
 // --- Changes --------------------------------------------------------------------
 
+/** Who to name as the creator in the admins' e-mail: the member, or the API token and the member behind it. */
+async function creatorForEmail(tx: Prisma.TransactionClient, actor: Actor): Promise<{ name: string; email: string }> {
+  if (actor.type === "user") {
+    const user = await tx.user.findUnique({ where: { id: actor.id }, select: { name: true, email: true } });
+    return user ?? { name: actor.label, email: actor.label };
+  }
+  const token = await tx.token.findUnique({ where: { id: actor.id }, select: { name: true, createdBy: { select: { name: true, email: true } } } });
+  return {
+    name: `API token "${token?.name ?? actor.label}"${token?.createdBy ? ` of ${token.createdBy.name}` : ""}`,
+    email: token?.createdBy?.email ?? "—",
+  };
+}
+
+/** Queues the admins' e-mail in the same transaction as the token change (SPEC §5). */
+async function notifyAdmins(tx: Prisma.TransactionClient, meta: ChangeMeta, token: TokenView, action: "created" | "regenerated", at: Date) {
+  const org = await tx.organization.findUniqueOrThrow({ where: { id: meta.orgId }, select: { id: true, slug: true, name: true } });
+  await queueTokenIssuedEmails(tx, {
+    org,
+    token,
+    action,
+    creator: await creatorForEmail(tx, meta.actor),
+    at,
+    eventId: `token-${action}:${token.id}:${at.getTime()}`,
+  });
+}
+
 const KIND_NOUN: Record<TokenKind, string> = { WORKSPACE: "workspace", GATEWAY: "gateway", ORGANIZATION: "organization" };
 
 /**
@@ -257,8 +285,11 @@ export async function issueToken(db: PrismaClient, meta: ChangeMeta, input: Issu
         expiresAt: input.expiresAt?.toISOString() ?? null,
       },
     });
-    return (await toViews(tx, [row]))[0];
+    const view = (await toViews(tx, [row]))[0];
+    await notifyAdmins(tx, meta, view, "created", row.createdAt);
+    return view;
   });
+  kickOutbox();
   return { token: view, secret: issued.secret };
 }
 
@@ -270,9 +301,10 @@ export async function regenerateToken(db: PrismaClient, meta: ChangeMeta, id: st
       throw new TokenError(`A ${status.toLowerCase()} token cannot be regenerated.`, undefined, 409);
     }
     const fresh = issueSecret(current.kind);
+    const at = new Date();
     const row = await tx.token.update({
       where: { id },
-      data: { hash: fresh.hash, prefix: fresh.prefix, last4: fresh.last4, regeneratedAt: new Date() },
+      data: { hash: fresh.hash, prefix: fresh.prefix, last4: fresh.last4, regeneratedAt: at },
       select: VIEW_SELECT,
     });
     await audit(tx, {
@@ -281,9 +313,12 @@ export async function regenerateToken(db: PrismaClient, meta: ChangeMeta, id: st
       target: { type: "token", id, label: row.name },
       metadata: { kind: row.kind, from: maskToken(current.prefix, current.last4), to: maskToken(row.prefix, row.last4) },
     });
-    return { view: (await toViews(tx, [row]))[0], secret: fresh.secret, oldHash: current.hash };
+    const view = (await toViews(tx, [row]))[0];
+    await notifyAdmins(tx, meta, view, "regenerated", at);
+    return { view, secret: fresh.secret, oldHash: current.hash };
   });
   tokenChanged(result.oldHash);
+  kickOutbox();
   return { token: result.view, secret: result.secret };
 }
 

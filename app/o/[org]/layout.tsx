@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/shell/app-shell";
 import { navItems } from "@/components/shell/nav";
+import { mailProvider } from "@/lib/email/delivery";
 import { requireOrg, userOrgs } from "@/lib/session";
 
 export const dynamic = "force-dynamic";
@@ -15,6 +16,7 @@ export default async function OrgLayout({ children, params }: { children: ReactN
       orgs={orgs}
       items={navItems(ctx.role)}
       user={{ name: ctx.user.name, email: ctx.user.email }}
+      mailbox={mailProvider() === "mailbox"}
     >
       {children}
     </AppShell>

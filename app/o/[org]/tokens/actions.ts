@@ -97,6 +97,28 @@ export async function createGatewayTokenAction(orgSlug: string, _prev: unknown, 
   });
 }
 
+const orgTokenForm = z.object({ name: tokenNameSchema, role: z.enum(["DEVELOPER", "ADMIN"], { error: "Choose a role." }) }).and(expirySchema);
+
+/** Organization tokens belong to the org (admins only); the creator is recorded but does not own them. */
+export async function createOrganizationTokenAction(orgSlug: string, _prev: unknown, form: FormData): Promise<ActionResult<IssuedSecret>> {
+  return runAction(async () => {
+    const ctx = await authorizeOrg(orgSlug, "orgTokens:manage");
+    const input = parseInput(orgTokenForm, {
+      name: form.get("name"),
+      role: form.get("role"),
+      expiration: form.get("expiration"),
+      expiresOn: form.get("expiresOn") || undefined,
+    });
+    return issueToken(await db(), await changeMeta(ctx), {
+      kind: "ORGANIZATION",
+      name: input.name,
+      role: input.role,
+      expiresAt: expiresAt(input),
+      createdById: ctx.user.id,
+    }).catch(asActionError);
+  });
+}
+
 /** Loads a token of the org and checks the caller may take `action` on it. */
 async function authorizeTokenChange(orgSlug: string, tokenId: unknown, action: "regenerate" | "activate" | "deactivate" | "revoke") {
   const ctx = await authorizeOrg(orgSlug, "org:read");

@@ -1,19 +1,54 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { ComingSoon } from "@/components/coming-soon";
+import { OrgRoleFields } from "@/components/tokens/org-role-fields";
+import { TokenManager } from "@/components/tokens/token-manager";
+import { PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/authz";
+import { consoleTokenPage } from "@/lib/tokens/console";
+import { DISPLAY_STATUSES, type DisplayStatus } from "@/lib/tokens/status";
 import { requireOrg } from "@/lib/session";
+import { createOrganizationTokenAction } from "../actions";
 
 export const metadata: Metadata = { title: "Organization tokens" };
 
-export default async function OrganizationTokensPage({ params }: { params: Promise<{ org: string }> }) {
+export default async function OrganizationTokensPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ org: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const ctx = await requireOrg((await params).org);
   if (!can(ctx.role, "orgTokens:manage")) notFound();
+  const sp = await searchParams;
+  const status = DISPLAY_STATUSES.find((s) => s === sp.status) as DisplayStatus | undefined;
+  const page = Math.max(1, Number.parseInt(typeof sp.page === "string" ? sp.page : "1", 10) || 1);
+  const initial = await consoleTokenPage(ctx, "ORGANIZATION", { status, page });
   return (
-    <ComingSoon
-      title="Organization tokens"
-      description="Tokens that belong to the organization, not a person, acting with the Developer or Admin role."
-      plans={["Create, regenerate, deactivate and revoke organization tokens.", "Every admin is e-mailed when one is created."]}
-    />
+    <>
+      <PageHeader
+        title="Organization tokens"
+        description={
+          <>
+            Tokens that belong to the organization, not a person: they keep working when the member who created them leaves.
+            They call the Workspace API with their role&apos;s permissions and any gateway with{" "}
+            <code className="font-mono text-xs">x-gateway: &lt;slug&gt;</code>. Every admin is e-mailed when one is created.
+          </>
+        }
+      />
+      <TokenManager
+        orgSlug={ctx.org.slug}
+        kind="organization"
+        initial={initial}
+        status={status}
+        page={page}
+        create={{
+          title: "Create organization token",
+          description: "It acts with the role you choose, for the whole organization.",
+          action: createOrganizationTokenAction.bind(null, ctx.org.slug),
+          scopeFields: <OrgRoleFields />,
+        }}
+      />
+    </>
   );
 }
