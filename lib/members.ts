@@ -5,6 +5,7 @@ import type { Role } from "@/lib/generated/prisma/enums";
 import { ROLES } from "@/lib/authz";
 import { audit } from "@/lib/audit";
 import type { ChangeContext } from "@/lib/projects";
+import { tokenChanged } from "@/lib/tokens/events";
 
 export const roleSchema = z.enum(ROLES, { error: "Choose a role." });
 export const emailSchema = z.string().trim().toLowerCase().email("Enter a valid e-mail address.").max(254);
@@ -122,7 +123,7 @@ async function lockAdmins(tx: Prisma.TransactionClient, orgId: string): Promise<
 }
 
 export async function changeRole(db: PrismaClient, ctx: ChangeContext, membershipId: string, role: Role) {
-  return db.$transaction(async (tx) => {
+  const updated = await db.$transaction(async (tx) => {
     const admins = await lockAdmins(tx, ctx.orgId);
     const m = await tx.membership.findFirst({ where: { id: membershipId, orgId: ctx.orgId }, include: { user: true } });
     if (!m) throw new MemberError("Member not found.");
@@ -139,10 +140,14 @@ export async function changeRole(db: PrismaClient, ctx: ChangeContext, membershi
     });
     return updated;
   });
+  // The member's tokens act with the member's role: drop cached verifications so the change applies at once.
+  const tokens = await db.token.findMany({ where: { orgId: ctx.orgId, createdById: updated.userId }, select: { hash: true } });
+  for (const t of tokens) tokenChanged(t.hash);
+  return updated;
 }
 
 export async function removeMember(db: PrismaClient, ctx: ChangeContext, membershipId: string) {
-  return db.$transaction(async (tx) => {
+  const revokedHashes = await db.$transaction(async (tx) => {
     const admins = await lockAdmins(tx, ctx.orgId);
     const m = await tx.membership.findFirst({ where: { id: membershipId, orgId: ctx.orgId }, include: { user: true } });
     if (!m) throw new MemberError("Member not found.");
@@ -152,8 +157,12 @@ export async function removeMember(db: PrismaClient, ctx: ChangeContext, members
     await tx.membership.delete({ where: { id: m.id } });
     // Workspace and gateway tokens act for the member who made them and go with
     // them; organization tokens belong to the org and keep working (SPEC §2).
-    const revoked = await tx.token.updateMany({
+    const live = await tx.token.findMany({
       where: { orgId: ctx.orgId, createdById: m.userId, kind: { in: ["WORKSPACE", "GATEWAY"] }, status: { not: "REVOKED" } },
+      select: { id: true, hash: true },
+    });
+    const revoked = await tx.token.updateMany({
+      where: { id: { in: live.map((t) => t.id) } },
       data: { status: "REVOKED", revokedAt: new Date() },
     });
     await audit(tx, {
@@ -162,5 +171,7 @@ export async function removeMember(db: PrismaClient, ctx: ChangeContext, members
       target: { type: "user", id: m.userId, label: m.user.email },
       metadata: { role: m.role, revokedTokens: revoked.count },
     });
+    return live.map((t) => t.hash);
   });
+  for (const hash of revokedHashes) tokenChanged(hash);
 }

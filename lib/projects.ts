@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { audit, type Actor } from "@/lib/audit";
+import { tokenChanged } from "@/lib/tokens/events";
 
 export const projectNameSchema = z
   .string()
@@ -66,17 +67,21 @@ export async function renameProject(db: PrismaClient, ctx: ChangeContext, id: st
 
 /** Returns false when no project with this id exists in the org. */
 export async function deleteProject(db: PrismaClient, ctx: ChangeContext, id: string): Promise<boolean> {
-  return db.$transaction(async (tx) => {
+  const revokedHashes = await db.$transaction(async (tx) => {
     const existing = await tx.project.findFirst({ where: { id, orgId: ctx.orgId } });
-    if (!existing) return false;
+    if (!existing) return null;
     // A token limited to this project must not silently widen to every project
     // when the link is cleared: revoke such tokens with the project.
+    const live = await tx.token.findMany({ where: { projectId: id, status: { not: "REVOKED" } }, select: { id: true, hash: true } });
     const revoked = await tx.token.updateMany({
-      where: { projectId: id, status: { not: "REVOKED" } },
+      where: { id: { in: live.map((t) => t.id) } },
       data: { status: "REVOKED", revokedAt: new Date() },
     });
     await tx.project.delete({ where: { id } });
     await audit(tx, { ...ctx, action: "project.deleted", target: { type: "project", id, label: existing.name }, metadata: { revokedTokens: revoked.count } });
-    return true;
+    return live.map((t) => t.hash);
   });
+  if (revokedHashes === null) return false;
+  for (const hash of revokedHashes) tokenChanged(hash);
+  return true;
 }

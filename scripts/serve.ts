@@ -8,6 +8,7 @@ import http from "node:http";
 import next from "next";
 import { prepareDatabase } from "@/lib/db/prepare";
 import { CLIENT_IP_HEADER, resolveClientIp } from "@/lib/request-info";
+import { runShutdownHooks } from "@/lib/shutdown";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -47,10 +48,21 @@ async function main() {
     console.log(lines.join("\n"));
   });
 
+  let stopping = false;
   const stop = (signal: string) => {
-    console.log(`${signal}: closing`);
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5_000).unref();
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing in-flight requests and flushing usage counts`);
+    // Stop taking connections, let in-flight requests finish, then flush what they counted.
+    server.close();
+    server.closeIdleConnections();
+    const finish = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await runShutdownHooks();
+      process.exit(0);
+    };
+    void finish();
+    setTimeout(() => process.exit(0), 10_000).unref();
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

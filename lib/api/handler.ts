@@ -114,7 +114,7 @@ export function tokenRoute<P = Record<string, never>>(
         ip,
         userAgent: userAgentFromHeaders(request.headers),
       });
-      if (response.ok) await recordUsage(prisma, principal.tokenId, ip);
+      if (response.ok) recordUsage(db, principal.tokenId, ip);
       return response;
     } catch (error) {
       return toErrorResponse(error);

@@ -36,11 +36,34 @@ const ERRORS: Record<string, string> = {
   "401": "Missing, invalid, expired, inactive or revoked token",
   "403": "Valid token without the permission, or for another organization",
   "404": "Not found",
+  "409": "Conflict (a project or live token with that name exists)",
   "503": "Database unavailable",
 };
 
-function jsonSchema(schema: Schema, io: "input" | "output") {
-  return z.toJSONSchema(schema, { io, target: "draft-2020-12", unrepresentable: "any" });
+/** Named schemas (those with `.meta({ id })`) collected into components.schemas. */
+type Json = Record<string, unknown>;
+const components: Record<string, unknown> = {};
+
+/** Rewrites zod's local `#/$defs/X` references to the document's `#/components/schemas/X`. */
+function relink(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(relink);
+  if (value && typeof value === "object") {
+    const out: Json = {};
+    for (const [k, v] of Object.entries(value as Json)) {
+      out[k] = k === "$ref" && typeof v === "string" ? v.replace(/^#\/\$defs\//, "#/components/schemas/") : relink(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+function jsonSchema(schema: Schema, io: "input" | "output"): unknown {
+  const { $defs, $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, target: "draft-2020-12", unrepresentable: "any" }) as Json & {
+    $defs?: Json;
+  };
+  void _dialect;
+  for (const [name, def] of Object.entries($defs ?? {})) components[name] = relink(def);
+  return relink(rest);
 }
 
 export function openApiDocument(serverUrl = "/api/v1") {
@@ -84,7 +107,7 @@ export function openApiDocument(serverUrl = "/api/v1") {
     security: [{ bearerAuth: [] }],
     components: {
       securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "A Keysmith token (ksw_…, kso_…)" } },
-      schemas: { Error: jsonSchema(s.errorBody, "output") },
+      schemas: { Error: jsonSchema(s.errorBody, "output"), ...components },
     },
     paths,
   };

@@ -1,10 +1,14 @@
 /**
- * Change notifications for tokens. A revocation, deactivation or regeneration
- * calls tokenChanged(oldHash) after its transaction commits, so anything that
- * caches verification results by hash (the hot path) can drop the entry at once.
+ * Change notifications for tokens. A revocation, deactivation, regeneration or
+ * membership change calls tokenChanged(hash) after its transaction commits, so
+ * the verification cache drops the entry at once. Listeners live on globalThis:
+ * Next may load this module more than once in one process (one copy per
+ * bundle), and a change made through any of them must reach the one cache.
  */
 type Listener = (hash: string) => void;
-const listeners = new Set<Listener>();
+const key = Symbol.for("keysmith.token-listeners");
+const g = globalThis as typeof globalThis & { [key]?: Set<Listener> };
+const listeners: Set<Listener> = (g[key] ??= new Set());
 
 export function onTokenChanged(listener: Listener): () => void {
   listeners.add(listener);

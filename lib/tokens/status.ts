@@ -55,12 +55,19 @@ export const expirySchema = z
   })
   .superRefine((v, ctx) => {
     if (v.expiration !== "custom") return;
-    if (!v.expiresOn || !/^\d{4}-\d{2}-\d{2}$/.test(v.expiresOn) || Number.isNaN(Date.parse(`${v.expiresOn}T00:00:00Z`))) {
+    if (!v.expiresOn || !isCalendarDate(v.expiresOn)) {
       ctx.addIssue({ code: "custom", path: ["expiresOn"], message: "Pick a date." });
     } else if (customExpiry(v.expiresOn).getTime() <= Date.now()) {
       ctx.addIssue({ code: "custom", path: ["expiresOn"], message: "Pick a date in the future." });
     }
   });
+
+/** "2099-02-30" parses (and rolls over to March), so the date must survive a round trip. */
+function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === value;
+}
 
 /** A custom date means "valid through that day (UTC)": it expires at the start of the next. */
 function customExpiry(date: string): Date {

@@ -7,6 +7,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { rolePermissions, type ApiPermission } from "@/lib/authz";
 import { hashToken, parseToken, type TokenKind } from "./format";
+import { onTokenChanged } from "./events";
 import { authenticates } from "./status";
 
 /** Who is calling, abstracted from the kind of token (SPEC §2). */
@@ -31,11 +32,58 @@ export interface Principal {
   expiresAt: Date | null;
 }
 
+/**
+ * Repeated calls with the same token are answered from memory for at most
+ * CACHE_MS, so verification costs a hash and a map lookup. A change made on
+ * this instance (revoke, deactivate, regenerate, membership change) drops the
+ * entry at once through tokenChanged(); other instances see it when their
+ * entry ages out, so a revocation takes effect everywhere within CACHE_MS.
+ * Unknown tokens are cached too (as null), so guessing cannot hammer the database.
+ */
+export const CACHE_MS = Math.min(Number(process.env.KEYSMITH_VERIFY_CACHE_MS ?? 1_000), 1_000);
+const MAX_ENTRIES = 50_000;
+type Entry = { principal: Principal | null; until: number };
+const cacheKey = Symbol.for("keysmith.verify-cache");
+const g = globalThis as typeof globalThis & { [cacheKey]?: Map<string, Entry> };
+const cache: Map<string, Entry> = (g[cacheKey] ??= new Map());
+const unsubscribeKey = Symbol.for("keysmith.verify-cache.subscribed");
+const gs = globalThis as typeof globalThis & { [unsubscribeKey]?: boolean };
+if (!gs[unsubscribeKey]) {
+  gs[unsubscribeKey] = true;
+  onTokenChanged((hash) => cache.delete(hash));
+}
+
+function remember(hash: string, principal: Principal | null, nowMs: number) {
+  if (CACHE_MS <= 0) return;
+  if (cache.size >= MAX_ENTRIES) {
+    // Drop the oldest tenth (Map keeps insertion order).
+    let n = MAX_ENTRIES / 10;
+    for (const k of cache.keys()) {
+      cache.delete(k);
+      if (--n <= 0) break;
+    }
+  }
+  cache.set(hash, { principal, until: nowMs + CACHE_MS });
+}
+
 export async function verifyToken(db: PrismaClient, candidate: string, now = new Date()): Promise<Principal | null> {
   const kind = parseToken(candidate);
   if (!kind) return null;
+  const hash = hashToken(candidate);
+  const nowMs = now.getTime();
+  const hit = cache.get(hash);
+  if (hit && hit.until > nowMs) {
+    // The expiry is checked on every use: a cached token still expires on time.
+    return hit.principal && (!hit.principal.expiresAt || hit.principal.expiresAt.getTime() > nowMs) ? hit.principal : null;
+  }
+  const principal = await lookup(db, kind, hash, now);
+  remember(hash, principal, nowMs);
+  return principal;
+}
+
+async function lookup(db: PrismaClient, kind: TokenKind, hash: string, now: Date): Promise<Principal | null> {
   const token = await db.token.findUnique({
-    where: { hash: hashToken(candidate) },
+    where: { hash },
     select: {
       id: true,
       kind: true,
@@ -49,6 +97,7 @@ export async function verifyToken(db: PrismaClient, candidate: string, now = new
       gatewayId: true,
       createdAt: true,
       createdById: true,
+      createdByTokenId: true,
       org: { select: { slug: true } },
       createdBy: { select: { name: true, email: true, memberships: { select: { orgId: true, role: true } } } },
     },
@@ -67,10 +116,13 @@ export async function verifyToken(db: PrismaClient, candidate: string, now = new
     role = creatorRole;
     const allowed = new Set(rolePermissions(creatorRole));
     permissions = (token.permissions as ApiPermission[]).filter((p) => allowed.has(p));
-  } else {
+  } else if (token.createdByTokenId) {
     // Made through the API by an organization token: bounded by that token's role when it was made.
     role = "DEVELOPER";
     permissions = token.permissions as ApiPermission[];
+  } else {
+    // A member's token whose member no longer exists acts for no one.
+    return null;
   }
   if (token.kind === "GATEWAY") permissions = [];
 

@@ -36,8 +36,11 @@ export const POST = tokenRoute(WORKSPACE_API, async (ctx) => {
   if (principal.projectId && projectId !== principal.projectId) {
     throw new ApiError(403, "This token is limited to one project and can only create tokens for it.");
   }
-  const expiresAt = body.expires_at ? new Date(body.expires_at) : null;
-  if (expiresAt && expiresAt.getTime() <= Date.now()) throw new ApiError(400, 'Invalid field "expires_at": must be in the future.');
+  const requested = body.expires_at ? new Date(body.expires_at) : null;
+  if (requested && requested.getTime() <= Date.now()) throw new ApiError(400, 'Invalid field "expires_at": must be in the future.');
+  // A child never outlives the token that made it.
+  const parentExpiry = principal.expiresAt;
+  const expiresAt = parentExpiry && (!requested || requested > parentExpiry) ? parentExpiry : requested;
   try {
     const { token, secret } = await issueToken(ctx.db, apiChangeMeta(ctx), {
       kind: "WORKSPACE",

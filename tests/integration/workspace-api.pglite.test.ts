@@ -1,0 +1,3 @@
+import { workspaceApiSuite } from "../support/workspace-api-suite";
+
+workspaceApiSuite("pglite");

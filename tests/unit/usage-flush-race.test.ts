@@ -1,0 +1,48 @@
+import { setTimeout as delay } from "node:timers/promises";
+import { describe, expect, it } from "vitest";
+
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { flushUsage, recordUsage } from "@/lib/tokens/usage";
+
+/**
+ * A stand-in database whose writes take a while: records which token ids each
+ * finished write carried, so a test can see what was persisted when.
+ */
+function slowDb(writeMs: number) {
+  const persisted: string[] = [];
+  const fake = {
+    $executeRaw: (_strings: TemplateStringsArray, ...values: unknown[]) => values,
+    $transaction: async (ops: unknown[][]) => {
+      await delay(writeMs);
+      // The first statement's VALUES list is a Prisma.Sql whose values start with each token id.
+      const sql = ops[0][0] as { values: unknown[] };
+      for (const v of sql.values) if (typeof v === "string" && v.startsWith("tok-")) persisted.push(v);
+    },
+  } as unknown as PrismaClient;
+  return { getDb: async () => fake, persisted };
+}
+
+describe("flushUsage", () => {
+  // The tally keeps the first database getter it is given for the life of the process: share one.
+  const db = slowDb(100);
+
+  it("resolves only after everything recorded before the call is written (single caller)", async () => {
+    recordUsage(db.getDb, "tok-a", "127.0.0.1");
+    await flushUsage();
+    expect(db.persisted).toContain("tok-a");
+  });
+
+  // Regression: two callers waiting on the same in-flight flush both woke up; the second
+  // found the tally taken by the first and returned before that write had finished.
+  it("resolves only after everything recorded before the call is written (concurrent callers)", async () => {
+    recordUsage(db.getDb, "tok-b", "127.0.0.1");
+    const inFlight = flushUsage(); // writing tok-b, slowly
+    await delay(10);
+    recordUsage(db.getDb, "tok-c", "127.0.0.1");
+    const first = flushUsage(); // e.g. the interval tick
+    const second = flushUsage(); // e.g. the shutdown hook
+    await second;
+    expect(db.persisted).toContain("tok-c");
+    await Promise.all([inFlight, first]);
+  });
+});
