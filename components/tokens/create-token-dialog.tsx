@@ -8,6 +8,9 @@ import { useFormAction } from "@/components/ui/use-form-action";
 import type { ActionResult } from "@/lib/actions";
 import type { IssuedSecret } from "@/app/o/[org]/tokens/actions";
 import { EXPIRY_CHOICES, EXPIRY_LABELS } from "@/lib/tokens/status";
+import { RulesFields } from "./rules-fields";
+
+const ADVANCED_KEYS = ["ipAllowlist", "rateLimitPerMinute", "allowedModels", "monthlyTokenBudget"];
 
 const FieldErrorsContext = createContext<Record<string, string>>({});
 
@@ -28,6 +31,7 @@ export function CreateTokenDialog({
   description,
   action,
   scopeFields,
+  gatewayModels,
   onCreated,
   onClose,
 }: {
@@ -35,12 +39,14 @@ export function CreateTokenDialog({
   description?: ReactNode;
   action: CreateTokenAction;
   scopeFields?: ReactNode;
+  /** Gateway tokens: offer the model allowlist and budget in the Advanced section. */
+  gatewayModels?: string[];
   onCreated: (issued: IssuedSecret) => void;
   onClose: () => void;
 }) {
   return (
     <Dialog open onOpenChange={(o) => !o && onClose()} title={title} description={description}>
-      <CreateTokenForm action={action} scopeFields={scopeFields} onCreated={onCreated} onCancel={onClose} />
+      <CreateTokenForm action={action} scopeFields={scopeFields} gatewayModels={gatewayModels} onCreated={onCreated} onCancel={onClose} />
     </Dialog>
   );
 }
@@ -48,11 +54,13 @@ export function CreateTokenDialog({
 function CreateTokenForm({
   action,
   scopeFields,
+  gatewayModels,
   onCreated,
   onCancel,
 }: {
   action: CreateTokenAction;
   scopeFields?: ReactNode;
+  gatewayModels?: string[];
   onCreated: (issued: IssuedSecret) => void;
   onCancel: () => void;
 }) {
@@ -77,6 +85,14 @@ function CreateTokenForm({
             <TextField label="Expires after" name="expiresOn" type="date" min={tomorrow} required hint="Valid through this day (UTC)." error={fieldErrors.expiresOn} />
           )}
         </div>
+        <details className="group rounded-md border border-zinc-200" open={ADVANCED_KEYS.some((k) => fieldErrors[k])}>
+          <summary className="cursor-pointer select-none px-3 py-2 text-sm font-medium text-zinc-800">
+            Advanced: IP allowlist, rate limit{gatewayModels ? ", models, budget" : ""}
+          </summary>
+          <div className="border-t border-zinc-200 px-3 py-3">
+            <RulesFields errors={fieldErrors} gatewayModels={gatewayModels} />
+          </div>
+        </details>
         <div className="flex justify-end gap-2 border-t border-zinc-100 pt-4">
           <Button variant="secondary" onClick={onCancel}>
             Cancel

@@ -1,8 +1,13 @@
 "use client";
 
 import * as RadixDialog from "@radix-ui/react-dialog";
-import { useQuery } from "@tanstack/react-query";
-import type { ReactNode } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, useTransition, type ReactNode } from "react";
+import { endOverlapAction, updateTokenRulesAction } from "@/app/o/[org]/tokens/actions";
+import { Button } from "@/components/ui/button";
+import { FormError } from "@/components/ui/field";
+import { useFormAction } from "@/components/ui/use-form-action";
+import { RulesFields } from "./rules-fields";
 import type { ConsoleToken } from "@/lib/tokens/console";
 import { CreatedBy, TokenScope } from "./token-scope";
 import { ExactDate, RelativeTime, StatusBadge } from "./token-bits";
@@ -21,7 +26,40 @@ const ACTION_LABELS: Record<string, string> = {
   "token.activated": "Activated",
   "token.deactivated": "Deactivated",
   "token.revoked": "Revoked",
+  "token.rules_updated": "Rules changed",
+  "token.overlap_ended": "Overlap ended",
+  "token.ip_denied": "Call refused by the IP allowlist",
 };
+
+function RulesEditor({
+  orgSlug,
+  token,
+  gatewayModels,
+  onDone,
+  onCancel,
+}: {
+  orgSlug: string;
+  token: ConsoleToken;
+  gatewayModels?: string[];
+  onDone: () => void;
+  onCancel: () => void;
+}) {
+  const { onSubmit, pending, fieldErrors, formError } = useFormAction(updateTokenRulesAction.bind(null, orgSlug, token.id), onDone);
+  return (
+    <form onSubmit={onSubmit} className="mt-3 space-y-4" noValidate>
+      <FormError message={formError} />
+      <RulesFields errors={fieldErrors} defaults={token} gatewayModels={gatewayModels} />
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" size="sm" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button type="submit" size="sm" disabled={pending}>
+          {pending ? "Saving…" : "Save rules"}
+        </Button>
+      </div>
+    </form>
+  );
+}
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -33,7 +71,29 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 }
 
 /** A side panel with every attribute of a token and its recent activity; refreshes live. */
-export function TokenDetails({ orgSlug, tokenId, token, onClose }: { orgSlug: string; tokenId: string; token?: ConsoleToken; onClose: () => void }) {
+export function TokenDetails({
+  orgSlug,
+  tokenId,
+  token,
+  gatewayModels,
+  onChanged,
+  onClose,
+}: {
+  orgSlug: string;
+  tokenId: string;
+  token?: ConsoleToken;
+  gatewayModels?: string[];
+  onChanged?: () => void;
+  onClose: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const [editing, setEditing] = useState(false);
+  const [pending, start] = useTransition();
+  const [error, setError] = useState<string>();
+  const changed = () => {
+    void queryClient.invalidateQueries({ queryKey: ["token-details", orgSlug, tokenId] });
+    onChanged?.();
+  };
   const { data, isError } = useQuery({
     queryKey: ["token-details", orgSlug, tokenId],
     queryFn: async () => {
@@ -84,8 +144,71 @@ export function TokenDetails({ orgSlug, tokenId, token, onClose }: { orgSlug: st
               {t.lastUsedIp && <span className="ml-2 font-mono text-xs text-zinc-500">from {t.lastUsedIp}</span>}
             </Row>
             <Row label="Usage"><span data-testid="details-usage">{t.usageCount.toLocaleString("en-US")} {t.usageCount === 1 ? "call" : "calls"}</span></Row>
+            {t.previous && (
+              <Row label="Previous secret">
+                <span className="font-mono">{t.previous.masked}</span> valid until{" "}
+                <time dateTime={t.previous.validUntil}>{t.previous.validUntil.replace("T", " ").slice(0, 16)} UTC</time>
+                {t.actions.manage && (
+                  <Button
+                    size="sm"
+                    variant="secondary"
+                    className="mt-2"
+                    disabled={pending}
+                    onClick={() =>
+                      start(async () => {
+                        const result = await endOverlapAction(orgSlug, t.id);
+                        if (result.ok) changed();
+                        else setError(result.error);
+                      })
+                    }
+                  >
+                    End overlap now
+                  </Button>
+                )}
+              </Row>
+            )}
             <Row label="Token ID"><span className="font-mono text-xs">{t.id}</span></Row>
           </dl>
+          <FormError message={error} />
+          <div className="mt-6 flex items-center justify-between">
+            <h3 className="text-sm font-semibold text-zinc-900">Guard rails</h3>
+            {t.actions.manage && !editing && (
+              <Button size="sm" variant="ghost" onClick={() => setEditing(true)}>
+                Edit rules
+              </Button>
+            )}
+          </div>
+          {editing ? (
+            <RulesEditor
+              orgSlug={orgSlug}
+              token={t}
+              gatewayModels={t.kind === "GATEWAY" ? gatewayModels ?? t.allowedModels : undefined}
+              onDone={() => {
+                setEditing(false);
+                changed();
+              }}
+              onCancel={() => setEditing(false)}
+            />
+          ) : (
+            <dl className="mt-2 divide-y divide-zinc-100 border-y border-zinc-100">
+              <Row label="IP allowlist">{t.ipAllowlist.length ? <span className="font-mono text-xs">{t.ipAllowlist.join(", ")}</span> : "Any address"}</Row>
+              <Row label="Rate limit">{t.rateLimitPerMinute ? `${t.rateLimitPerMinute.toLocaleString("en-US")} requests per minute` : "None"}</Row>
+              {t.kind === "GATEWAY" && (
+                <>
+                  <Row label="Models">{t.allowedModels.length ? <span className="font-mono text-xs">{t.allowedModels.join(", ")}</span> : "All of the gateway's"}</Row>
+                  <Row label="Monthly budget">
+                    {t.monthlyTokenBudget !== null ? (
+                      <span data-testid="budget-use">
+                        {(t.monthTokens ?? 0).toLocaleString("en-US")} of {t.monthlyTokenBudget.toLocaleString("en-US")} tokens used this month
+                      </span>
+                    ) : (
+                      "None"
+                    )}
+                  </Row>
+                </>
+              )}
+            </dl>
+          )}
           <h3 className="mt-6 text-sm font-semibold text-zinc-900">Recent activity</h3>
           {!data ? (
             <p className="mt-2 text-sm text-zinc-500">Loading…</p>

@@ -7,8 +7,9 @@ import { regenerateTokenAction, setTokenActiveAction, type IssuedSecret } from "
 import { Button } from "@/components/ui/button";
 import { Card, EmptyState } from "@/components/ui/card";
 import { Dialog } from "@/components/ui/dialog";
-import { FormError } from "@/components/ui/field";
+import { FormError, SelectField } from "@/components/ui/field";
 import type { ConsoleToken, ConsoleTokenPage, KindSlug } from "@/lib/tokens/console";
+import { OVERLAP_CHOICES, OVERLAP_LABELS, type OverlapChoice } from "@/lib/tokens/rules";
 import { DISPLAY_STATUSES, STATUS_LABELS, type DisplayStatus } from "@/lib/tokens/status";
 import { CreateTokenDialog, type CreateTokenAction } from "./create-token-dialog";
 import { RevokeDialog } from "./revoke-dialog";
@@ -16,7 +17,7 @@ import { SecretModal } from "./secret-modal";
 import { ExactDate, RelativeTime, StatusBadge } from "./token-bits";
 import { TokenDetails } from "./token-details";
 import { TokenRowActions, type RowIntent } from "./token-row-actions";
-import { CreatedBy, TokenScope } from "./token-scope";
+import { CreatedBy, RuleBadges, TokenScope } from "./token-scope";
 
 const SCOPE_HEADING: Record<KindSlug, string> = { workspace: "Permissions", gateway: "Gateway", organization: "Role" };
 const REFRESH_MS = 4_000;
@@ -48,7 +49,7 @@ export function TokenManager({
   initial: ConsoleTokenPage;
   status?: DisplayStatus;
   page: number;
-  create?: { title: string; description?: ReactNode; action: CreateTokenAction; scopeFields?: ReactNode };
+  create?: { title: string; description?: ReactNode; action: CreateTokenAction; scopeFields?: ReactNode; gatewayModels?: string[] };
 }) {
   const router = useRouter();
   const pathname = usePathname();
@@ -201,6 +202,7 @@ export function TokenManager({
           description={create.description}
           action={create.action}
           scopeFields={create.scopeFields}
+          gatewayModels={create.gatewayModels}
           onClose={() => setOpen(null)}
           onCreated={(issued) => {
             setOpen({ type: "secret", issued, regenerated: false });
@@ -222,6 +224,8 @@ export function TokenManager({
           orgSlug={orgSlug}
           tokenId={open.id}
           token={open.token}
+          gatewayModels={create?.gatewayModels}
+          onChanged={() => void refresh()}
           onClose={() => {
             setOpen(null);
             if (linked) navigate({ token: null });
@@ -264,6 +268,7 @@ const TokenRow = memo(function TokenRow({ token: t, onIntent }: { token: Console
           {t.name}
         </button>
         <p className="mt-0.5 whitespace-nowrap font-mono text-xs text-zinc-500">{t.masked}</p>
+        <RuleBadges token={t} />
       </td>
       <td className="px-4 py-3"><TokenScope token={t} compact /></td>
       <td className="px-4 py-3 text-zinc-700"><CreatedBy token={t} /></td>
@@ -290,13 +295,26 @@ function RegenerateDialog({
 }) {
   const [pending, start] = useTransition();
   const [error, setError] = useState<string>();
+  const [overlap, setOverlap] = useState<OverlapChoice>("none");
   return (
     <Dialog open onOpenChange={(o) => !o && onClose()} title={`Regenerate ${token.name}?`} description="A new secret replaces the current one.">
       <div className="space-y-4">
         <p className="text-sm text-zinc-700">
-          The current secret (<span className="font-mono">{token.masked}</span>) stops working immediately. Everything else — name,
-          scope, expiry, usage history — stays.
+          Everything else — name, scope, rules, expiry, usage history — stays. Choose how long the current secret (
+          <span className="font-mono">{token.masked}</span>) keeps working, so clients can switch over.
         </p>
+        {token.previous && (
+          <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            The older secret {token.previous.masked}, still in its overlap, stops working now: a token keeps at most one previous secret.
+          </p>
+        )}
+        <SelectField label="Overlap" value={overlap} onChange={(e) => setOverlap(e.target.value as OverlapChoice)}>
+          {OVERLAP_CHOICES.map((c) => (
+            <option key={c} value={c}>
+              {OVERLAP_LABELS[c]}
+            </option>
+          ))}
+        </SelectField>
         <FormError message={error} />
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={onClose}>
@@ -306,7 +324,7 @@ function RegenerateDialog({
             disabled={pending}
             onClick={() =>
               start(async () => {
-                const result = await regenerateTokenAction(orgSlug, token.id);
+                const result = await regenerateTokenAction(orgSlug, token.id, overlap);
                 if (result.ok) onDone(result.data);
                 else setError(result.error);
               })

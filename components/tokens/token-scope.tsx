@@ -46,3 +46,28 @@ export function CreatedBy({ token }: { token: TokenView }) {
     </span>
   );
 }
+
+/** A small badge per active rule, so a glance at the list shows which tokens are fenced in. */
+export function RuleBadges({ token }: { token: TokenView }) {
+  const badges: Array<[string, string]> = [];
+  if (token.previous) badges.push(["Overlap", `Previous secret ${token.previous.masked} valid until ${token.previous.validUntil.replace("T", " ").slice(0, 16)} UTC`]);
+  if (token.ipAllowlist.length) badges.push(["IP allowlist", token.ipAllowlist.join(", ")]);
+  if (token.rateLimitPerMinute) badges.push([`${token.rateLimitPerMinute}/min`, `At most ${token.rateLimitPerMinute} requests per minute`]);
+  if (token.allowedModels.length) badges.push(["Models", token.allowedModels.join(", ")]);
+  if (token.monthlyTokenBudget !== null) {
+    badges.push([
+      "Budget",
+      `${(token.monthTokens ?? 0).toLocaleString("en-US")} of ${token.monthlyTokenBudget.toLocaleString("en-US")} tokens this month`,
+    ]);
+  }
+  if (badges.length === 0) return null;
+  return (
+    <div className="mt-1 flex flex-wrap gap-1">
+      {badges.map(([label, title]) => (
+        <span key={label} title={title} className="rounded bg-amber-50 px-1.5 py-0.5 text-[11px] font-medium text-amber-800 ring-1 ring-inset ring-amber-200">
+          {label}
+        </span>
+      ))}
+    </div>
+  );
+}

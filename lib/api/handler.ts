@@ -5,6 +5,8 @@ import { db } from "@/lib/db/client";
 import type { ApiPermission } from "@/lib/authz";
 import { clientIpFromHeaders, userAgentFromHeaders } from "@/lib/request-info";
 import type { TokenKind } from "@/lib/tokens/format";
+import { recordIpDenial } from "@/lib/tokens/denials";
+import { rateHeaders, takeRate } from "@/lib/tokens/rules";
 import { recordUsage } from "@/lib/tokens/usage";
 import { verifyToken, type Principal } from "@/lib/tokens/verify";
 import { ApiError, errorResponse, UNAUTHENTICATED } from "./errors";
@@ -106,16 +108,32 @@ export function tokenRoute<P = Record<string, never>>(
         if (org !== principal.orgSlug) throw new ApiError(403, "This token does not belong to that organization.");
       }
       const ip = clientIpFromHeaders(request.headers);
-      const response = await handler({
-        request,
-        principal,
-        params: await route.params,
-        db: prisma,
-        ip,
-        userAgent: userAgentFromHeaders(request.headers),
-      });
-      if (response.ok) recordUsage(db, principal.tokenId, ip);
-      return response;
+      const userAgent = userAgentFromHeaders(request.headers);
+      if (principal.ipMatcher && !principal.ipMatcher.allows(ip)) {
+        recordIpDenial(prisma, principal, ip, userAgent);
+        throw new ApiError(403, `This token's IP allowlist (${principal.ipAllowlist.join(", ")}) does not include ${ip ?? "the caller's address"}.`);
+      }
+      let limitHeaders: Record<string, string> = {};
+      if (principal.rateLimitPerMinute) {
+        const decision = takeRate(principal.tokenId, principal.rateLimitPerMinute);
+        limitHeaders = rateHeaders(decision);
+        if (!decision.allowed) {
+          throw new ApiError(429, `Rate limit of ${decision.limit} requests per minute exceeded.`, {
+            ...limitHeaders,
+            "retry-after": String(decision.resetSeconds),
+          });
+        }
+      }
+      try {
+        const response = await handler({ request, principal, params: await route.params, db: prisma, ip, userAgent });
+        if (response.ok) recordUsage(db, principal.tokenId, ip);
+        for (const [k, v] of Object.entries(limitHeaders)) response.headers.set(k, v);
+        return response;
+      } catch (error) {
+        const failed = toErrorResponse(error);
+        for (const [k, v] of Object.entries(limitHeaders)) failed.headers.set(k, v);
+        return failed;
+      }
     } catch (error) {
       return toErrorResponse(error);
     }

@@ -40,6 +40,7 @@ export async function queueTokenIssuedEmails(
     creator: { name: string; email: string };
     at: Date;
     eventId: string;
+    previousValidUntil?: Date | null;
   },
 ): Promise<number> {
   const admins = await tx.membership.findMany({
@@ -58,6 +59,7 @@ export async function queueTokenIssuedEmails(
     time: args.at.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC"),
     masked: args.token.masked,
     link: tokenLink(args.org.slug, args.token),
+    previousValidUntil: args.previousValidUntil ? args.previousValidUntil.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC") : "",
   };
   const element = TokenIssuedEmail(props);
   const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);

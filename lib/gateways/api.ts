@@ -4,6 +4,8 @@ import { ApiError } from "@/lib/api/errors";
 import type { RouteOptions } from "@/lib/api/handler";
 import { open } from "@/lib/crypto/secret-box";
 import type { Principal } from "@/lib/tokens/verify";
+import { nextMonthStart } from "@/lib/tokens/rules";
+import { addMonthUsage, monthUsage } from "./budget";
 import type { Usage } from "./messages";
 
 /** `/api/gpt/v1/*`: gateway tokens, and organization tokens naming a gateway with `x-gateway`. */
@@ -44,6 +46,7 @@ export function upstreamKey(gateway: ResolvedGateway): string | null {
 
 /** Records a completed call's token counts (for usage charts). Failures here never fail the call. */
 export async function recordCall(db: PrismaClient, principal: Principal, gateway: ResolvedGateway, model: string, usage: Usage, streamed: boolean) {
+  addMonthUsage(principal.tokenId, usage.input_tokens + usage.output_tokens);
   try {
     await db.gatewayCall.create({
       data: {
@@ -58,5 +61,23 @@ export async function recordCall(db: PrismaClient, principal: Principal, gateway
     });
   } catch (error) {
     console.error("could not record gateway call:", error instanceof Error ? error.message : error);
+  }
+}
+
+/** The token's own rules on top of the gateway's: its model allowlist, and its monthly budget. */
+export async function enforceTokenRules(db: PrismaClient, principal: Principal, model: string): Promise<void> {
+  if (principal.allowedModels.length > 0 && !principal.allowedModels.includes(model)) {
+    throw new ApiError(403, `This token may not use model "${model}". Allowed: ${principal.allowedModels.join(", ")}.`);
+  }
+  if (principal.monthlyTokenBudget !== null) {
+    const used = await monthUsage(db, principal.tokenId);
+    if (used >= principal.monthlyTokenBudget) {
+      const retry = Math.ceil((nextMonthStart().getTime() - Date.now()) / 1000);
+      throw new ApiError(
+        429,
+        `This token's monthly budget of ${principal.monthlyTokenBudget.toLocaleString("en-US")} tokens is used up (${used.toLocaleString("en-US")} this month).`,
+        { "retry-after": String(retry) },
+      );
+    }
   }
 }

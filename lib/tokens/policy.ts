@@ -19,6 +19,8 @@ export function grantablePermissions(ctx: Pick<OrgContext, "role">): ApiPermissi
 }
 
 export interface RowActions {
+  /** Edit guard rails, end a rotation overlap. */
+  manage: boolean;
   regenerate: boolean;
   activate: boolean;
   deactivate: boolean;
@@ -30,6 +32,7 @@ export function rowActions(ctx: Pick<OrgContext, "role" | "user">, token: TokenV
   const mayManage = canManageToken({ role: ctx.role, userId: ctx.user.id }, token);
   const allowed = allowedActions(token.status);
   return {
+    manage: mayManage && token.status !== "REVOKED",
     regenerate: mayManage && allowed.regenerate,
     activate: mayManage && allowed.activate,
     deactivate: mayManage && allowed.deactivate,

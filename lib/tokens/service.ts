@@ -11,6 +11,8 @@ import { audit, type Actor } from "@/lib/audit";
 import { issueSecret, maskToken, type TokenKind } from "./format";
 import { displayStatus, type DisplayStatus } from "./status";
 import { tokenChanged } from "./events";
+import type { TokenRules } from "./rules";
+import { monthUsageByToken } from "@/lib/gateways/budget";
 import { queueTokenIssuedEmails } from "@/lib/email/outbox";
 import { kickOutbox } from "@/lib/email/worker";
 
@@ -42,6 +44,7 @@ export interface IssueInput {
   /** The member the token acts for (or who made it, for organization tokens). */
   createdById: string | null;
   createdByTokenId?: string | null;
+  rules?: TokenRules;
 }
 
 const VIEW_SELECT = {
@@ -66,6 +69,13 @@ const VIEW_SELECT = {
   gateway: { select: { id: true, slug: true, name: true } },
   createdBy: { select: { id: true, name: true, email: true } },
   orgId: true,
+  previousPrefix: true,
+  previousLast4: true,
+  previousValidUntil: true,
+  ipAllowlist: true,
+  rateLimitPerMinute: true,
+  allowedModels: true,
+  monthlyTokenBudget: true,
 } satisfies Prisma.TokenSelect;
 
 type TokenRow = Prisma.TokenGetPayload<{ select: typeof VIEW_SELECT }>;
@@ -92,6 +102,14 @@ export interface TokenView {
   createdById: string | null;
   createdByTokenId: string | null;
   createdBy: { name: string; email: string; formerMember: boolean } | null;
+  /** During a rotation overlap: the previous secret, masked, and until when it still works. */
+  previous: { masked: string; validUntil: string } | null;
+  ipAllowlist: string[];
+  rateLimitPerMinute: number | null;
+  allowedModels: string[];
+  monthlyTokenBudget: number | null;
+  /** Gateway tokens with a budget: input+output tokens used this UTC month. */
+  monthTokens: number | null;
 }
 
 async function toViews(db: PrismaClient | Prisma.TransactionClient, rows: TokenRow[], now = new Date()): Promise<TokenView[]> {
@@ -106,6 +124,8 @@ async function toViews(db: PrismaClient | Prisma.TransactionClient, rows: TokenR
       })
     ).map((m) => m.userId),
   );
+  const budgeted = rows.filter((r) => r.kind === "GATEWAY" && r.monthlyTokenBudget !== null).map((r) => r.id);
+  const month = await monthUsageByToken(db, budgeted, now.getTime());
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -129,6 +149,15 @@ async function toViews(db: PrismaClient | Prisma.TransactionClient, rows: TokenR
     createdBy: r.createdBy
       ? { name: r.createdBy.name, email: r.createdBy.email, formerMember: !members.has(r.createdBy.id) }
       : null,
+    previous:
+      r.previousValidUntil && r.previousValidUntil > now && r.previousPrefix && r.previousLast4 && r.status !== "REVOKED"
+        ? { masked: maskToken(r.previousPrefix, r.previousLast4), validUntil: r.previousValidUntil.toISOString() }
+        : null,
+    ipAllowlist: r.ipAllowlist,
+    rateLimitPerMinute: r.rateLimitPerMinute,
+    allowedModels: r.allowedModels,
+    monthlyTokenBudget: r.monthlyTokenBudget,
+    monthTokens: budgeted.includes(r.id) ? (month.get(r.id) ?? 0) : null,
   }));
 }
 
@@ -203,7 +232,14 @@ async function creatorForEmail(tx: Prisma.TransactionClient, actor: Actor): Prom
 }
 
 /** Queues the admins' e-mail in the same transaction as the token change (SPEC §5). */
-async function notifyAdmins(tx: Prisma.TransactionClient, meta: ChangeMeta, token: TokenView, action: "created" | "regenerated", at: Date) {
+async function notifyAdmins(
+  tx: Prisma.TransactionClient,
+  meta: ChangeMeta,
+  token: TokenView,
+  action: "created" | "regenerated",
+  at: Date,
+  previousValidUntil: Date | null = null,
+) {
   const org = await tx.organization.findUniqueOrThrow({ where: { id: meta.orgId }, select: { id: true, slug: true, name: true } });
   await queueTokenIssuedEmails(tx, {
     org,
@@ -212,6 +248,7 @@ async function notifyAdmins(tx: Prisma.TransactionClient, meta: ChangeMeta, toke
     creator: await creatorForEmail(tx, meta.actor),
     at,
     eventId: `token-${action}:${token.id}:${at.getTime()}`,
+    previousValidUntil,
   });
 }
 
@@ -231,7 +268,7 @@ async function lockToken(tx: Prisma.TransactionClient, orgId: string, id: string
   const locked = await tx.$queryRaw<Array<{ id: string }>>`
     SELECT id FROM "Token" WHERE id = ${id} AND "orgId" = ${orgId} FOR UPDATE`;
   if (locked.length === 0) throw new TokenError("Token not found.", undefined, 404);
-  return tx.token.findUniqueOrThrow({ where: { id }, select: { ...VIEW_SELECT, hash: true } });
+  return tx.token.findUniqueOrThrow({ where: { id }, select: { ...VIEW_SELECT, hash: true, previousHash: true } });
 }
 
 export async function issueToken(db: PrismaClient, meta: ChangeMeta, input: IssueInput) {
@@ -268,6 +305,7 @@ export async function issueToken(db: PrismaClient, meta: ChangeMeta, input: Issu
         expiresAt: input.expiresAt,
         createdById: input.createdById,
         createdByTokenId: input.createdByTokenId ?? null,
+        ...(input.rules ? await checkedRules(tx, meta.orgId, input.kind, input.gatewayId ?? null, input.rules) : {}),
       },
       select: VIEW_SELECT,
     });
@@ -283,6 +321,7 @@ export async function issueToken(db: PrismaClient, meta: ChangeMeta, input: Issu
         projectId: input.projectId ?? null,
         gatewayId: input.gatewayId ?? null,
         expiresAt: input.expiresAt?.toISOString() ?? null,
+        ...(input.rules ? { rules: input.rules } : {}),
       },
     });
     const view = (await toViews(tx, [row]))[0];
@@ -293,7 +332,13 @@ export async function issueToken(db: PrismaClient, meta: ChangeMeta, input: Issu
   return { token: view, secret: issued.secret };
 }
 
-export async function regenerateToken(db: PrismaClient, meta: ChangeMeta, id: string) {
+/**
+ * A new secret for the same token. With an overlap, the old secret keeps
+ * working until then (a token has at most one previous secret: an older one
+ * ends now); without, it stops at once. The row lock makes concurrent
+ * regenerations queue, leaving exactly one current secret.
+ */
+export async function regenerateToken(db: PrismaClient, meta: ChangeMeta, id: string, overlapMs = 0) {
   const result = await db.$transaction(async (tx) => {
     const current = await lockToken(tx, meta.orgId, id);
     const status = displayStatus(current);
@@ -302,22 +347,37 @@ export async function regenerateToken(db: PrismaClient, meta: ChangeMeta, id: st
     }
     const fresh = issueSecret(current.kind);
     const at = new Date();
+    const overlap = overlapMs > 0;
     const row = await tx.token.update({
       where: { id },
-      data: { hash: fresh.hash, prefix: fresh.prefix, last4: fresh.last4, regeneratedAt: at },
+      data: {
+        hash: fresh.hash,
+        prefix: fresh.prefix,
+        last4: fresh.last4,
+        regeneratedAt: at,
+        previousHash: overlap ? current.hash : null,
+        previousPrefix: overlap ? current.prefix : null,
+        previousLast4: overlap ? current.last4 : null,
+        previousValidUntil: overlap ? new Date(at.getTime() + overlapMs) : null,
+      },
       select: VIEW_SELECT,
     });
     await audit(tx, {
       ...meta,
       action: "token.regenerated",
       target: { type: "token", id, label: row.name },
-      metadata: { kind: row.kind, from: maskToken(current.prefix, current.last4), to: maskToken(row.prefix, row.last4) },
+      metadata: {
+        kind: row.kind,
+        from: maskToken(current.prefix, current.last4),
+        to: maskToken(row.prefix, row.last4),
+        previousValidUntil: row.previousValidUntil?.toISOString() ?? null,
+      },
     });
     const view = (await toViews(tx, [row]))[0];
-    await notifyAdmins(tx, meta, view, "regenerated", at);
-    return { view, secret: fresh.secret, oldHash: current.hash };
+    await notifyAdmins(tx, meta, view, "regenerated", at, row.previousValidUntil);
+    return { view, secret: fresh.secret, oldHashes: [current.hash, current.previousHash] };
   });
-  tokenChanged(result.oldHash);
+  for (const hash of result.oldHashes) if (hash) tokenChanged(hash);
   kickOutbox();
   return { token: result.view, secret: result.secret };
 }
@@ -372,4 +432,56 @@ export async function tokenActivity(db: PrismaClient, orgId: string, id: string,
     select: { id: true, action: true, actorLabel: true, actorType: true, ip: true, createdAt: true },
   });
   return events.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() }));
+}
+
+/** Ends a rotation overlap now: the previous secret stops working. */
+export async function endOverlap(db: PrismaClient, meta: ChangeMeta, id: string) {
+  const result = await db.$transaction(async (tx) => {
+    const current = await lockToken(tx, meta.orgId, id);
+    if (!current.previousHash) return { view: (await toViews(tx, [current]))[0], hash: null };
+    const row = await tx.token.update({
+      where: { id },
+      data: { previousHash: null, previousPrefix: null, previousLast4: null, previousValidUntil: null },
+      select: VIEW_SELECT,
+    });
+    await audit(tx, {
+      ...meta,
+      action: "token.overlap_ended",
+      target: { type: "token", id, label: row.name },
+      metadata: { kind: row.kind, previous: current.previousPrefix && current.previousLast4 ? maskToken(current.previousPrefix, current.previousLast4) : null },
+    });
+    return { view: (await toViews(tx, [row]))[0], hash: current.previousHash };
+  });
+  if (result.hash) tokenChanged(result.hash);
+  return result.view;
+}
+
+/** Rules that make sense for the kind: model allowlist and budget only for gateway tokens, models within the gateway's. */
+async function checkedRules(tx: Prisma.TransactionClient, orgId: string, kind: TokenKind, gatewayId: string | null, rules: TokenRules) {
+  let allowedModels: string[] = [];
+  let monthlyTokenBudget: number | null = null;
+  if (kind === "GATEWAY") {
+    monthlyTokenBudget = rules.monthlyTokenBudget;
+    if (rules.allowedModels.length) {
+      const gateway = gatewayId ? await tx.gateway.findFirst({ where: { id: gatewayId, orgId }, select: { models: true } }) : null;
+      const unknown = rules.allowedModels.filter((m) => !gateway?.models.includes(m));
+      if (unknown.length) throw new TokenError(`Not a model of this gateway: ${unknown.join(", ")}.`, "allowedModels");
+      allowedModels = rules.allowedModels;
+    }
+  }
+  return { ipAllowlist: rules.ipAllowlist, rateLimitPerMinute: rules.rateLimitPerMinute, allowedModels, monthlyTokenBudget };
+}
+
+/** Changes a token's guard rails; takes effect on this instance at once, elsewhere within a second. */
+export async function updateTokenRules(db: PrismaClient, meta: ChangeMeta, id: string, rules: TokenRules) {
+  const result = await db.$transaction(async (tx) => {
+    const current = await lockToken(tx, meta.orgId, id);
+    if (current.status === "REVOKED") throw new TokenError("A revoked token cannot be changed.", undefined, 409);
+    const data = await checkedRules(tx, meta.orgId, current.kind, current.gateway?.id ?? null, rules);
+    const row = await tx.token.update({ where: { id }, data, select: VIEW_SELECT });
+    await audit(tx, { ...meta, action: "token.rules_updated", target: { type: "token", id, label: row.name }, metadata: { kind: row.kind, ...data } });
+    return { view: (await toViews(tx, [row]))[0], hashes: [current.hash, current.previousHash] };
+  });
+  for (const hash of result.hashes) if (hash) tokenChanged(hash);
+  return result.view;
 }

@@ -3,11 +3,12 @@
  * check status and expiry → resolve what the token may do. A malformed token
  * or a bad checksum is rejected before any database read.
  */
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { rolePermissions, type ApiPermission } from "@/lib/authz";
 import { hashToken, parseToken, type TokenKind } from "./format";
 import { onTokenChanged } from "./events";
+import { compileAllowlist, type IpMatcher } from "./rules";
 import { authenticates } from "./status";
 
 /** Who is calling, abstracted from the kind of token (SPEC §2). */
@@ -30,6 +31,14 @@ export interface Principal {
   createdBy: { name: string; email: string } | null;
   createdAt: Date;
   expiresAt: Date | null;
+  /** When this secret stops working: the expiry, or the end of a rotation overlap if it is the previous secret. */
+  usableUntil: Date | null;
+  /** Guard rails (lib/tokens/rules.ts). */
+  ipAllowlist: string[];
+  ipMatcher: IpMatcher | null;
+  rateLimitPerMinute: number | null;
+  allowedModels: string[];
+  monthlyTokenBudget: number | null;
 }
 
 /**
@@ -74,35 +83,52 @@ export async function verifyToken(db: PrismaClient, candidate: string, now = new
   const hit = cache.get(hash);
   if (hit && hit.until > nowMs) {
     // The expiry is checked on every use: a cached token still expires on time.
-    return hit.principal && (!hit.principal.expiresAt || hit.principal.expiresAt.getTime() > nowMs) ? hit.principal : null;
+    return hit.principal && (!hit.principal.usableUntil || hit.principal.usableUntil.getTime() > nowMs) ? hit.principal : null;
   }
   const principal = await lookup(db, kind, hash, now);
   remember(hash, principal, nowMs);
   return principal;
 }
 
+const LOOKUP = {
+  id: true,
+  kind: true,
+  name: true,
+  orgId: true,
+  status: true,
+  expiresAt: true,
+  permissions: true,
+  role: true,
+  projectId: true,
+  gatewayId: true,
+  createdAt: true,
+  createdById: true,
+  createdByTokenId: true,
+  previousHash: true,
+  previousValidUntil: true,
+  ipAllowlist: true,
+  rateLimitPerMinute: true,
+  allowedModels: true,
+  monthlyTokenBudget: true,
+  org: { select: { slug: true } },
+  createdBy: { select: { name: true, email: true, memberships: { select: { orgId: true, role: true } } } },
+} satisfies Prisma.TokenSelect;
+
 async function lookup(db: PrismaClient, kind: TokenKind, hash: string, now: Date): Promise<Principal | null> {
-  const token = await db.token.findUnique({
-    where: { hash },
-    select: {
-      id: true,
-      kind: true,
-      name: true,
-      orgId: true,
-      status: true,
-      expiresAt: true,
-      permissions: true,
-      role: true,
-      projectId: true,
-      gatewayId: true,
-      createdAt: true,
-      createdById: true,
-      createdByTokenId: true,
-      org: { select: { slug: true } },
-      createdBy: { select: { name: true, email: true, memberships: { select: { orgId: true, role: true } } } },
-    },
-  });
-  if (!token || token.kind !== kind || !authenticates(token, now)) return null;
+  // The current secret, or else the previous one during a rotation overlap (both indexed, unique).
+  const token =
+    (await db.token.findUnique({ where: { hash }, select: LOOKUP })) ??
+    (await db.token.findUnique({ where: { previousHash: hash }, select: LOOKUP }));
+  if (!token) return null;
+  const isPrevious = token.previousHash === hash;
+  if (isPrevious && !(token.previousValidUntil && token.previousValidUntil > now)) return null;
+  return principalOf(token, kind, isPrevious, now);
+}
+
+type LookupRow = Prisma.TokenGetPayload<{ select: typeof LOOKUP }>;
+
+function principalOf(token: LookupRow, kind: TokenKind, isPrevious: boolean, now: Date): Principal | null {
+  if (token.kind !== kind || !authenticates(token, now)) return null;
 
   const creatorRole = token.createdBy?.memberships.find((m) => m.orgId === token.orgId)?.role ?? null;
   let role: Role;
@@ -141,5 +167,17 @@ async function lookup(db: PrismaClient, kind: TokenKind, hash: string, now: Date
     createdBy: token.createdBy ? { name: token.createdBy.name, email: token.createdBy.email } : null,
     createdAt: token.createdAt,
     expiresAt: token.expiresAt,
+    usableUntil: earliest(token.expiresAt, isPrevious ? token.previousValidUntil : null),
+    ipAllowlist: token.ipAllowlist,
+    ipMatcher: compileAllowlist(token.ipAllowlist),
+    rateLimitPerMinute: token.rateLimitPerMinute,
+    allowedModels: token.allowedModels,
+    monthlyTokenBudget: token.monthlyTokenBudget,
   };
+}
+
+function earliest(a: Date | null, b: Date | null): Date | null {
+  if (!a) return b;
+  if (!b) return a;
+  return a < b ? a : b;
 }

@@ -12,9 +12,12 @@ import { API_PERMISSIONS } from "@/lib/authz";
 import { db } from "@/lib/db/client";
 import { tokenNameSchema } from "@/lib/api/workspace-schemas";
 import type { OrgContext } from "@/lib/session";
-import { canSeeKind, grantablePermissions, rowActions } from "@/lib/tokens/policy";
+import { canSeeKind, grantablePermissions, rowActions, type RowActions } from "@/lib/tokens/policy";
+import { OVERLAP_CHOICES, overlapMs, rulesFromForm, rulesInputSchema, type OverlapChoice } from "@/lib/tokens/rules";
 import {
+  endOverlap,
   issueToken,
+  updateTokenRules,
   regenerateToken,
   revokeToken,
   setTokenActive,
@@ -67,6 +70,7 @@ export async function createWorkspaceTokenAction(orgSlug: string, _prev: unknown
     }
     return issueToken(await db(), await changeMeta(ctx), {
       kind: "WORKSPACE",
+      rules: parseInput(rulesInputSchema, rulesFromForm(form)),
       name: input.name,
       permissions: [...new Set(input.permissions)],
       projectId: input.projectId ?? null,
@@ -89,6 +93,7 @@ export async function createGatewayTokenAction(orgSlug: string, _prev: unknown, 
     });
     return issueToken(await db(), await changeMeta(ctx), {
       kind: "GATEWAY",
+      rules: parseInput(rulesInputSchema, rulesFromForm(form)),
       name: input.name,
       gatewayId: input.gatewayId,
       expiresAt: expiresAt(input),
@@ -111,6 +116,7 @@ export async function createOrganizationTokenAction(orgSlug: string, _prev: unkn
     });
     return issueToken(await db(), await changeMeta(ctx), {
       kind: "ORGANIZATION",
+      rules: parseInput(rulesInputSchema, rulesFromForm(form)),
       name: input.name,
       role: input.role,
       expiresAt: expiresAt(input),
@@ -120,7 +126,7 @@ export async function createOrganizationTokenAction(orgSlug: string, _prev: unkn
 }
 
 /** Loads a token of the org and checks the caller may take `action` on it. */
-async function authorizeTokenChange(orgSlug: string, tokenId: unknown, action: "regenerate" | "activate" | "deactivate" | "revoke") {
+async function authorizeTokenChange(orgSlug: string, tokenId: unknown, action: keyof RowActions) {
   const ctx = await authorizeOrg(orgSlug, "org:read");
   const id = parseInput(z.string().min(1).max(64), tokenId);
   const token = await tokenView(await db(), ctx.org.id, id);
@@ -131,10 +137,26 @@ async function authorizeTokenChange(orgSlug: string, tokenId: unknown, action: "
   return { ctx, token };
 }
 
-export async function regenerateTokenAction(orgSlug: string, tokenId: string): Promise<ActionResult<IssuedSecret>> {
+export async function regenerateTokenAction(orgSlug: string, tokenId: string, overlap: OverlapChoice = "none"): Promise<ActionResult<IssuedSecret>> {
   return runAction(async () => {
     const { ctx, token } = await authorizeTokenChange(orgSlug, tokenId, "regenerate");
-    return regenerateToken(await db(), await changeMeta(ctx), token.id).catch(asActionError);
+    const choice = parseInput(z.enum(OVERLAP_CHOICES), overlap);
+    return regenerateToken(await db(), await changeMeta(ctx), token.id, overlapMs(choice)).catch(asActionError);
+  });
+}
+
+export async function endOverlapAction(orgSlug: string, tokenId: string): Promise<ActionResult<TokenView>> {
+  return runAction(async () => {
+    const { ctx, token } = await authorizeTokenChange(orgSlug, tokenId, "manage");
+    return endOverlap(await db(), await changeMeta(ctx), token.id).catch(asActionError);
+  });
+}
+
+export async function updateTokenRulesAction(orgSlug: string, tokenId: string, _prev: unknown, form: FormData): Promise<ActionResult<TokenView>> {
+  return runAction(async () => {
+    const { ctx, token } = await authorizeTokenChange(orgSlug, tokenId, "manage");
+    const rules = parseInput(rulesInputSchema, rulesFromForm(form));
+    return updateTokenRules(await db(), await changeMeta(ctx), token.id, rules).catch(asActionError);
   });
 }
 

@@ -1,6 +1,6 @@
 import { ApiError } from "@/lib/api/errors";
 import { parseJson, tokenRoute } from "@/lib/api/handler";
-import { GATEWAY_API, recordCall, resolveGateway, upstreamKey } from "@/lib/gateways/api";
+import { enforceTokenRules, GATEWAY_API, recordCall, resolveGateway, upstreamKey } from "@/lib/gateways/api";
 import { echoReply, echoStream } from "@/lib/gateways/echo";
 import { messagesRequest } from "@/lib/gateways/messages";
 import { callUpstream, meterEventStream } from "@/lib/gateways/upstream";
@@ -16,6 +16,7 @@ export const POST = tokenRoute(GATEWAY_API, async ({ request, principal, db }) =
   if (!gateway.models.includes(body.model)) {
     throw new ApiError(400, `model: "${body.model}" is not available on this gateway. Available: ${gateway.models.join(", ")}.`);
   }
+  await enforceTokenRules(db, principal, body.model);
   const streamed = body.stream === true;
 
   if (gateway.upstreamType === "ECHO") {

@@ -124,6 +124,7 @@ const message = await client.messages.create({
                 description: "For the gateway API (/api/gpt/v1/*). Send it as x-api-key or Authorization: Bearer.",
                 action: createGatewayTokenAction.bind(null, ctx.org.slug),
                 scopeFields: <GatewayScopeFields gateways={gateways} defaultGatewayId={gateway.id} />,
+                gatewayModels: gateway.models,
               }
             : undefined
         }

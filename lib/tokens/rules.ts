@@ -1,0 +1,160 @@
+/**
+ * Per-token guard rails (SPEC §9): IP/CIDR allowlists, a requests-per-minute
+ * limit, and for gateway tokens a model allowlist and a monthly token budget.
+ * Everything here runs on the verification hot path, so checks are in-memory.
+ */
+import { BlockList, isIP } from "node:net";
+import { z } from "zod";
+
+// --- IP allowlist ---------------------------------------------------------------
+
+/** Normalizes one allowlist entry ("203.0.113.7", "10.0.0.0/8", "2001:db8::/32"), or explains what is wrong with it. */
+export function parseIpRule(raw: string): { rule: string } | { error: string } {
+  const entry = raw.trim();
+  const [address, prefix, extra] = entry.split("/");
+  const family = isIP(address ?? "");
+  if (!family || extra !== undefined) return { error: `"${entry}" is not an IP address or CIDR range.` };
+  if (prefix === undefined) return { rule: address.toLowerCase() };
+  const max = family === 4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) return { error: `"${entry}" has an invalid prefix length (0–${max}).` };
+  return { rule: `${address.toLowerCase()}/${Number(prefix)}` };
+}
+
+/** Textarea text → rules; one error names the first bad entry. */
+export function parseIpAllowlist(text: string): { rules: string[] } | { error: string } {
+  const entries = text.split(/[\s,]+/).filter(Boolean);
+  if (entries.length > 100) return { error: "At most 100 entries." };
+  const rules: string[] = [];
+  for (const e of entries) {
+    const parsed = parseIpRule(e);
+    if ("error" in parsed) return parsed;
+    if (!rules.includes(parsed.rule)) rules.push(parsed.rule);
+  }
+  return { rules };
+}
+
+export interface IpMatcher {
+  allows(ip: string | null): boolean;
+}
+
+export function compileAllowlist(rules: string[]): IpMatcher | null {
+  if (rules.length === 0) return null;
+  const list = new BlockList();
+  for (const rule of rules) {
+    const [address, prefix] = rule.split("/");
+    const type = isIP(address) === 6 ? "ipv6" : "ipv4";
+    if (prefix === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, Number(prefix), type);
+  }
+  return {
+    allows(ip) {
+      const family = ip ? isIP(ip) : 0;
+      if (!ip || !family) return false;
+      return list.check(ip, family === 6 ? "ipv6" : "ipv4");
+    },
+  };
+}
+
+// --- Rate limit ------------------------------------------------------------------
+
+export interface RateDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Seconds until the current minute's window resets. */
+  resetSeconds: number;
+}
+
+type Window = { minute: number; count: number };
+const windowsKey = Symbol.for("keysmith.rate-windows");
+const g = globalThis as typeof globalThis & { [windowsKey]?: Map<string, Window> };
+const windows: Map<string, Window> = (g[windowsKey] ??= new Map());
+
+/**
+ * A fixed one-minute window per token (UTC minutes), counted in this process:
+ * exact on one instance; with N instances behind a balancer a token can make
+ * at most N × limit calls in a minute (documented bound).
+ */
+export function takeRate(tokenId: string, limit: number, nowMs = Date.now()): RateDecision {
+  const minute = Math.floor(nowMs / 60_000);
+  let w = windows.get(tokenId);
+  if (!w || w.minute !== minute) {
+    w = { minute, count: 0 };
+    windows.set(tokenId, w);
+    if (windows.size > 100_000) {
+      for (const [id, old] of windows) if (old.minute !== minute) windows.delete(id);
+    }
+  }
+  const resetSeconds = Math.max(1, Math.ceil(((minute + 1) * 60_000 - nowMs) / 1000));
+  if (w.count >= limit) return { allowed: false, limit, remaining: 0, resetSeconds };
+  w.count++;
+  return { allowed: true, limit, remaining: limit - w.count, resetSeconds };
+}
+
+export function rateHeaders(d: RateDecision): Record<string, string> {
+  return {
+    "x-ratelimit-limit": String(d.limit),
+    "x-ratelimit-remaining": String(d.remaining),
+    "x-ratelimit-reset": String(d.resetSeconds),
+  };
+}
+
+// --- Rotation overlap --------------------------------------------------------------
+
+export const OVERLAP_CHOICES = ["none", "1h", "24h", "7d"] as const;
+export type OverlapChoice = (typeof OVERLAP_CHOICES)[number];
+export const OVERLAP_LABELS: Record<OverlapChoice, string> = {
+  none: "None — the old secret stops working now",
+  "1h": "1 hour",
+  "24h": "24 hours",
+  "7d": "7 days",
+};
+const OVERLAP_MS: Record<OverlapChoice, number> = { none: 0, "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000 };
+export function overlapMs(choice: OverlapChoice): number {
+  return OVERLAP_MS[choice];
+}
+
+// --- Form input ----------------------------------------------------------------------
+
+const optionalInt = (max: number, label: string) =>
+  z
+    .union([z.literal(""), z.coerce.number().int(`${label} must be a whole number.`).min(1, `${label} must be at least 1.`).max(max, `${label} is at most ${max.toLocaleString("en-US")}.`)])
+    .optional()
+    .transform((v) => (v === "" || v === undefined ? null : v));
+
+export const rulesInputSchema = z
+  .object({
+    ipAllowlist: z.string().max(5_000).optional().default(""),
+    rateLimitPerMinute: optionalInt(1_000_000, "The rate limit"),
+    allowedModels: z.array(z.string().max(100)).max(50).optional().default([]),
+    monthlyTokenBudget: optionalInt(2_000_000_000, "The budget"),
+  })
+  .transform((v, ctx) => {
+    const parsed = parseIpAllowlist(v.ipAllowlist);
+    if ("error" in parsed) {
+      ctx.addIssue({ code: "custom", path: ["ipAllowlist"], message: parsed.error });
+      return z.NEVER;
+    }
+    return { ipAllowlist: parsed.rules, rateLimitPerMinute: v.rateLimitPerMinute, allowedModels: [...new Set(v.allowedModels)], monthlyTokenBudget: v.monthlyTokenBudget };
+  });
+export type TokenRules = z.output<typeof rulesInputSchema>;
+
+export function rulesFromForm(form: FormData) {
+  return {
+    ipAllowlist: String(form.get("ipAllowlist") ?? ""),
+    rateLimitPerMinute: String(form.get("rateLimitPerMinute") ?? ""),
+    allowedModels: form.getAll("allowedModels").map(String),
+    monthlyTokenBudget: String(form.get("monthlyTokenBudget") ?? ""),
+  };
+}
+
+/** First day of the next UTC month: when a monthly budget resets. */
+export function nextMonthStart(nowMs = Date.now()): Date {
+  const d = new Date(nowMs);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+}
+
+export function monthStart(nowMs = Date.now()): Date {
+  const d = new Date(nowMs);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+}
