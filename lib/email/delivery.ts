@@ -14,6 +14,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 export const MAX_ATTEMPTS = 12;
 const LEASE_MS = 60_000;
 const BATCH = 20;
+const SEND_TIMEOUT_MS = 15_000;
 
 export function mailProvider(): "resend" | "mailbox" {
   return process.env.RESEND_API_KEY ? "resend" : "mailbox";
@@ -54,7 +55,8 @@ function resendSender(): Sender {
   return async (mail) => {
     const { data, error } = await resend.emails.send(
       { from, to: mail.to, subject: mail.subject, html: mail.html, text: mail.text },
-      { idempotencyKey: mail.idempotencyKey },
+      // A provider that accepts the connection and never answers must not hold the sender.
+      { idempotencyKey: mail.idempotencyKey, signal: AbortSignal.timeout(SEND_TIMEOUT_MS) },
     );
     if (error) throw new Error(`${error.name}: ${error.message}`);
     return { id: data?.id ?? null };
@@ -74,7 +76,7 @@ export async function deliverDue(db: PrismaClient, now = new Date()): Promise<{ 
       const { id } = await send(mail);
       await db.outboxEmail.update({
         where: { id: mail.id },
-        data: { status: "SENT", sentAt: new Date(), provider, providerId: id, leaseUntil: null, lastError: null },
+        data: { status: "SENT", sentAt: now, provider, providerId: id, leaseUntil: null, lastError: null },
       });
       sent++;
     } catch (error) {
@@ -85,7 +87,7 @@ export async function deliverDue(db: PrismaClient, now = new Date()): Promise<{ 
         data: {
           status: gaveUp ? "FAILED" : "PENDING",
           leaseUntil: null,
-          nextAttemptAt: new Date(Date.now() + backoffMs(mail.attempts)),
+          nextAttemptAt: new Date(now.getTime() + backoffMs(mail.attempts)),
           lastError: (error instanceof Error ? error.message : String(error)).slice(0, 500),
         },
       });

@@ -7,7 +7,7 @@ import { render } from "@react-email/components";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ROLE_LABELS } from "@/lib/authz";
 import type { TokenView } from "@/lib/tokens/service";
-import { TokenIssuedEmail, type TokenIssuedEmailProps } from "./token-issued";
+import { TokenIssuedEmail, tokenIssuedText, type TokenIssuedEmailProps } from "./token-issued";
 
 type Tx = Prisma.TransactionClient;
 
@@ -61,8 +61,8 @@ export async function queueTokenIssuedEmails(
     link: tokenLink(args.org.slug, args.token),
     previousValidUntil: args.previousValidUntil ? args.previousValidUntil.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC") : "",
   };
-  const element = TokenIssuedEmail(props);
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  const html = await render(TokenIssuedEmail(props));
+  const text = tokenIssuedText(props);
   const subject = `[${args.org.name}] ${props.kindLabel} "${args.token.name}" ${args.action}`;
   await tx.outboxEmail.createMany({
     data: admins.map(({ user }) => ({

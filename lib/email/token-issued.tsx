@@ -17,12 +17,8 @@ export interface TokenIssuedEmailProps {
   previousValidUntil?: string;
 }
 
-const text = { fontSize: "14px", lineHeight: "22px", color: "#27272a", margin: "0" };
-const label = { ...text, color: "#71717a", width: "120px", verticalAlign: "top" as const };
-
-/** The notice every org admin receives when a token is created or regenerated (SPEC §5). */
-export function TokenIssuedEmail(p: TokenIssuedEmailProps) {
-  const rows: Array<[string, string]> = [
+function fields(p: TokenIssuedEmailProps): Array<[string, string]> {
+  return [
     ["Kind", p.kindLabel],
     ["Label", p.tokenName],
     ["Scope", p.scope],
@@ -33,6 +29,32 @@ export function TokenIssuedEmail(p: TokenIssuedEmailProps) {
       ? [["Old secret", p.previousValidUntil ? `keeps working until ${p.previousValidUntil}` : "stopped working at once"] as [string, string]]
       : []),
   ];
+}
+
+function heading(p: TokenIssuedEmailProps): string {
+  return `${/^[aeiou]/i.test(p.kindLabel) ? "An" : "A"} ${p.kindLabel.toLowerCase()} was ${p.action}`;
+}
+
+/** The plain-text part, one "Label: value" line per field (a flattened HTML table would run them together). */
+export function tokenIssuedText(p: TokenIssuedEmailProps): string {
+  return [
+    heading(p),
+    `In ${p.orgName}. You receive this because you are an admin of the organization.`,
+    "",
+    ...fields(p).map(([k, v]) => `${k}: ${v}`),
+    "",
+    `View the token in Keysmith: ${p.link}`,
+    "",
+    "If you did not expect this, review the token and revoke it from the link above. The token's secret is never sent by e-mail.",
+  ].join("\n");
+}
+
+const text = { fontSize: "14px", lineHeight: "22px", color: "#27272a", margin: "0" };
+const label = { ...text, color: "#71717a", width: "120px", verticalAlign: "top" as const };
+
+/** The notice every org admin receives when a token is created or regenerated (SPEC §5). */
+export function TokenIssuedEmail(p: TokenIssuedEmailProps) {
+  const rows = fields(p);
   return (
     <Html>
       <Head />
@@ -40,7 +62,7 @@ export function TokenIssuedEmail(p: TokenIssuedEmailProps) {
       <Body style={{ backgroundColor: "#f4f4f5", fontFamily: "-apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif" }}>
         <Container style={{ backgroundColor: "#ffffff", borderRadius: "8px", padding: "32px", margin: "32px auto", maxWidth: "560px" }}>
           <Heading as="h1" style={{ fontSize: "20px", color: "#18181b", margin: "0 0 8px" }}>
-            {/^[aeiou]/i.test(p.kindLabel) ? "An" : "A"} {p.kindLabel.toLowerCase()} was {p.action}
+            {heading(p)}
           </Heading>
           <Text style={text}>
             In <strong>{p.orgName}</strong>. You receive this because you are an admin of the organization.

@@ -8,9 +8,10 @@ import { approximateTokens, sse, textOf, type MessagesRequest, type Usage } from
 
 export function echoReply(req: MessagesRequest) {
   const lastUser = [...req.messages].reverse().find((m) => m.role === "user");
-  const full = textOf(lastUser?.content);
+  // Cut by code points, not UTF-16 units, so an emoji is never split in half.
+  const full = [...textOf(lastUser?.content)];
   const limit = req.max_tokens * 4;
-  const text = full.length > limit ? full.slice(0, limit) : full;
+  const text = (full.length > limit ? full.slice(0, limit) : full).join("");
   const input = textOf(req.system) + req.messages.map((m) => textOf(m.content)).join("");
   const usage: Usage = { input_tokens: approximateTokens(input), output_tokens: approximateTokens(text) };
   const id = `msg_echo_${createHash("sha256").update(JSON.stringify([req.model, req.system ?? null, req.messages])).digest("hex").slice(0, 24)}`;

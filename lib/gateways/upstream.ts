@@ -2,10 +2,11 @@
  * Forwarding to an Anthropic-compatible upstream. The caller's Keysmith token
  * never leaves the console: the upstream gets the gateway's own (decrypted)
  * key. Bounded by a timeout (KEYSMITH_UPSTREAM_TIMEOUT_MS, default 30 s) for
- * the response headers and by an idle timeout between streamed chunks.
+ * the response (a whole non-streamed answer, a stream's headers) and by the
+ * same idle timeout between streamed chunks.
  */
 import { ApiError } from "@/lib/api/errors";
-import type { Usage } from "./messages";
+import { sse, type Usage } from "./messages";
 
 export function upstreamTimeoutMs(): number {
   return Number(process.env.KEYSMITH_UPSTREAM_TIMEOUT_MS ?? 30_000);
@@ -18,7 +19,13 @@ export interface UpstreamTarget {
 
 const PASSED_HEADERS = ["anthropic-version", "anthropic-beta"];
 
-export async function callUpstream(target: UpstreamTarget, path: string, body: unknown, incoming: Headers): Promise<Response> {
+/**
+ * Opens the upstream call. The deadline covers the response headers (and, via
+ * the caller, a non-streamed body); it is not attached to a stream's body, so
+ * a long answer that keeps flowing is never cut off — the idle timeout in
+ * meterEventStream guards streams instead.
+ */
+async function open(target: UpstreamTarget, path: string, body: unknown, incoming: Headers, controller: AbortController): Promise<Response> {
   const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json, text/event-stream" };
   for (const h of PASSED_HEADERS) {
     const v = incoming.get(h);
@@ -32,15 +39,51 @@ export async function callUpstream(target: UpstreamTarget, path: string, body: u
       method: "POST",
       headers,
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(upstreamTimeoutMs()),
+      signal: controller.signal,
       redirect: "error",
     });
-  } catch (error) {
-    const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-    throw new ApiError(timedOut ? 504 : 502, timedOut ? "The upstream did not answer in time." : "The upstream could not be reached.");
+  } catch {
+    throw controller.signal.aborted
+      ? new ApiError(504, "The upstream did not answer in time.")
+      : new ApiError(502, "The upstream could not be reached.");
   }
   if (response.ok) return response;
   throw await upstreamError(response);
+}
+
+function deadline(): { controller: AbortController; clear: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), upstreamTimeoutMs());
+  return { controller, clear: () => clearTimeout(timer) };
+}
+
+/** A non-streamed call: headers and body within the deadline; a body that is not JSON is the upstream's fault (502). */
+export async function upstreamJson(target: UpstreamTarget, path: string, body: unknown, incoming: Headers): Promise<unknown> {
+  const { controller, clear } = deadline();
+  try {
+    const response = await open(target, path, body, incoming, controller);
+    try {
+      return await response.json();
+    } catch {
+      throw controller.signal.aborted
+        ? new ApiError(504, "The upstream did not answer in time.")
+        : new ApiError(502, "The upstream sent an invalid response.");
+    }
+  } finally {
+    clear();
+  }
+}
+
+/** A streamed call: the deadline ends once the headers arrive. */
+export async function upstreamStream(target: UpstreamTarget, path: string, body: unknown, incoming: Headers): Promise<ReadableStream<Uint8Array>> {
+  const { controller, clear } = deadline();
+  try {
+    const response = await open(target, path, body, incoming, controller);
+    if (!response.body) throw new ApiError(502, "The upstream sent an empty stream.");
+    return response.body;
+  } finally {
+    clear();
+  }
 }
 
 /** Maps an upstream failure to what the caller should see (never the upstream's credentials problem as the caller's 401). */
@@ -109,10 +152,16 @@ export function meterEventStream(body: ReadableStream<Uint8Array>, onDone: (usag
         }
         inspect(decoder.decode(value, { stream: true }));
         controller.enqueue(value);
-      } catch (error) {
+      } catch {
+        // Tell the client in Anthropic's own terms rather than cutting the stream silently.
         void reader.cancel().catch(() => {});
         finish();
-        controller.error(error);
+        controller.enqueue(
+          new TextEncoder().encode(
+            sse("error", { type: "error", error: { type: "api_error", message: "The upstream stream stopped before it finished." } }),
+          ),
+        );
+        controller.close();
       } finally {
         clearTimeout(timer);
       }

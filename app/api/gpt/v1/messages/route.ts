@@ -3,7 +3,7 @@ import { parseJson, tokenRoute } from "@/lib/api/handler";
 import { enforceTokenRules, GATEWAY_API, recordCall, resolveGateway, upstreamKey } from "@/lib/gateways/api";
 import { echoReply, echoStream } from "@/lib/gateways/echo";
 import { messagesRequest } from "@/lib/gateways/messages";
-import { callUpstream, meterEventStream } from "@/lib/gateways/upstream";
+import { meterEventStream, upstreamJson, upstreamStream } from "@/lib/gateways/upstream";
 
 export const dynamic = "force-dynamic";
 
@@ -30,17 +30,15 @@ export const POST = tokenRoute(GATEWAY_API, async ({ request, principal, db }) =
     return Response.json(message);
   }
 
-  const upstream = await callUpstream(
-    { baseUrl: gateway.upstreamBaseUrl ?? "", apiKey: upstreamKey(gateway) },
-    "/v1/messages",
-    body,
-    request.headers,
-  );
-  if (streamed && upstream.body) {
-    const metered = meterEventStream(upstream.body, (usage) => void recordCall(db, principal, gateway, body.model, usage, true));
+  const target = { baseUrl: gateway.upstreamBaseUrl ?? "", apiKey: upstreamKey(gateway) };
+  if (streamed) {
+    const upstream = await upstreamStream(target, "/v1/messages", body, request.headers);
+    const metered = meterEventStream(upstream, (usage) => void recordCall(db, principal, gateway, body.model, usage, true));
     return new Response(metered, { headers: SSE_HEADERS });
   }
-  const message = (await upstream.json()) as { usage?: { input_tokens?: number; output_tokens?: number } };
+  const message = (await upstreamJson(target, "/v1/messages", body, request.headers)) as {
+    usage?: { input_tokens?: number; output_tokens?: number };
+  };
   await recordCall(
     db,
     principal,
