@@ -7,6 +7,7 @@ import {
   ALL_PERMISSIONS,
   createWorkspaceToken,
   expectMeStatus,
+  mailboxMessagesAbout,
   permissionCheckbox,
   readSecretAndClose,
   rowAction,
@@ -180,6 +181,8 @@ test.describe("workspace tokens", () => {
     await rowAction(page, name, "Regenerate");
     const regen = page.getByRole("dialog", { name: `Regenerate ${name}?` });
     await expect(regen).toBeVisible();
+    // No overlap unless asked for: the old secret stops now.
+    await expect(regen.getByLabel("Overlap", { exact: true })).toHaveValue("none");
     await regen.getByRole("button", { name: "Regenerate token", exact: true }).click();
     await expect(secretModal(page)).toHaveAccessibleName("Token regenerated");
     await expect(secretModal(page).getByRole("alert")).toContainText("The previous secret has stopped working.");
@@ -233,14 +236,48 @@ test.describe("workspace tokens", () => {
     await expect(page).toHaveURL(`${workspaceTokensPath()}?status=ACTIVE`);
     await expect(tokenRow(page, name)).toHaveCount(0);
     await filter.selectOption({ label: "Revoked" });
+    await expect(page).toHaveURL(`${workspaceTokensPath()}?status=REVOKED`);
     await page.reload();
+    await expect(page.getByLabel("Status", { exact: true })).toHaveValue("REVOKED");
     await expect(tokenRow(page, name)).toContainText("Revoked");
     // Exact counts: the 4 successful calls, none of the 401s.
     await expect(tokenRow(page, name).getByTestId("usage-count")).toHaveText("4");
 
     await expectSecretsNowhereInBrowser(page, secrets);
     await responses.expectNoneContain(secrets);
+
+    // The admins' notices (dev mailbox) name the token and show it masked, never the secret.
+    const mails = await mailboxMessagesAbout(page, name);
+    expect(mails.map((m) => m.subject).sort()).toEqual(
+      [`[${ACME.name}] Workspace token "${name}" created`, `[${ACME.name}] Workspace token "${name}" regenerated`].sort(),
+    );
+    for (const mail of mails) {
+      for (const s of secrets) expect(mail.html.includes(s), `mail "${mail.subject}" contains ${s.slice(0, 8)}…`).toBe(false);
+    }
+    expect(mails.some((m) => m.html.includes(`${secret.slice(0, 8)}…${secret.slice(-4)}`))).toBe(true);
+    expect(mails.some((m) => m.html.includes(`${renewed.slice(0, 8)}…${renewed.slice(-4)}`))).toBe(true);
+
     expectNotInServerLog(secrets);
+  });
+
+  test("regenerating with an overlap keeps the old secret working, and the show-once modal says so", async ({ page, request }) => {
+    await signInAsAdmin(page);
+    await page.goto(workspaceTokensPath());
+    const name = unique("ws-overlap");
+    const old = await createWorkspaceToken(page, { name, permissions: ["projects:read"] });
+    await rowAction(page, name, "Regenerate");
+    const regen = page.getByRole("dialog", { name: `Regenerate ${name}?` });
+    await regen.getByLabel("Overlap", { exact: true }).selectOption({ label: "1 hour" });
+    await regen.getByRole("button", { name: "Regenerate token", exact: true }).click();
+    const modal = secretModal(page);
+    await expect(modal).toHaveAccessibleName("Token regenerated");
+    const alert = await modal.getByRole("alert").innerText();
+    const renewed = await readSecretAndClose(page);
+    await expectMeStatus(request, renewed, 200);
+    await expectMeStatus(request, old, 200);
+    // The old secret does still work for the hour, so the modal must not tell the user it stopped.
+    expect(alert).not.toContain("The previous secret has stopped working.");
+    expectNotInServerLog([old, renewed]);
   });
 
   test("after the show-once modal closes, the secret is no longer in the page's JavaScript heap", async ({ page, context }) => {
@@ -253,6 +290,9 @@ test.describe("workspace tokens", () => {
     const modal = secretModal(page);
     const secret = await modal.getByLabel("Your new token").inputValue();
     expect(secret).toMatch(WORKSPACE_SECRET);
+    // As for a person who takes a moment to copy it: the list's refresh (started on
+    // creation) lands behind the modal, so the new row is rendered while the modal is open.
+    await expect(tokenRow(page, name)).toBeAttached();
     await modal.getByRole("button", { name: "Copy", exact: true }).click();
     await expect(modal.getByRole("button", { name: "Copied", exact: true })).toBeVisible();
     await page.evaluate(() => navigator.clipboard.writeText("cleared"));
@@ -367,7 +407,7 @@ test.describe("workspace tokens", () => {
       expect(replayText).toContain('"ok":false');
       expect(replayText).toContain("You do not have permission to change this token.");
       await expectMeStatus(request, adminSecret, 200);
-      await page.reload();
+      await page.goto(workspaceTokensPath());
       await expect(tokenRow(page, adminToken)).toContainText("Active");
 
       expectNotInServerLog([adminSecret, ownSecret]);

@@ -4,29 +4,56 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 
+/** A secret kept where it can be wiped: blanking `value` in place leaves no copy in React's retained renders, props or closures. */
+export interface SecretHolder {
+  value: string;
+}
+
 /**
- * The show-once modal. The secret lives only in the parent's state while this
- * is open; closing it drops that state, and nothing else (URL, query cache,
- * storage, later page loads) ever held it.
+ * Moves the secret out of a server action's result into a holder, blanking it
+ * in the result (React keeps action results around in its state).
+ */
+export function takeSecret(issued: { secret: string }): SecretHolder {
+  const holder = { value: issued.secret };
+  issued.secret = "";
+  return holder;
+}
+
+export function wipeSecret(holder: SecretHolder): void {
+  holder.value = "";
+}
+
+/**
+ * The show-once modal. The secret exists only in the holder while this is
+ * open; closing wipes it, and nothing else (URL, query cache, storage, later
+ * page loads) ever held it. Only the close button closes it: not Escape, not
+ * a click outside.
  */
 export function SecretModal({
   secret,
   tokenName,
   regenerated,
+  previousValidUntil,
   usage,
   onClose,
 }: {
-  secret: string;
+  secret: SecretHolder;
   tokenName: string;
   regenerated?: boolean;
+  /** After a regeneration with an overlap: until when the old secret keeps working. */
+  previousValidUntil?: string | null;
   usage?: string;
   onClose: () => void;
 }) {
   const [copied, setCopied] = useState(false);
+  const close = () => {
+    wipeSecret(secret);
+    onClose();
+  };
   return (
     <Dialog
       open
-      onOpenChange={(open) => !open && onClose()}
+      onOpenChange={(open) => !open && close()}
       dismissible={false}
       title={regenerated ? "Token regenerated" : "Token created"}
       description={
@@ -38,7 +65,10 @@ export function SecretModal({
       <div className="space-y-4">
         <div role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
           You will not see this token again. Store it somewhere safe, such as a secrets manager.
-          {regenerated && " The previous secret has stopped working."}
+          {regenerated &&
+            (previousValidUntil
+              ? ` The previous secret keeps working until ${previousValidUntil.replace("T", " ").slice(0, 16)} UTC.`
+              : " The previous secret has stopped working.")}
         </div>
         <div>
           <label htmlFor="issued-secret" className="block text-sm font-medium text-zinc-800">
@@ -48,7 +78,7 @@ export function SecretModal({
             <input
               id="issued-secret"
               readOnly
-              value={secret}
+              value={secret.value}
               spellCheck={false}
               autoComplete="off"
               onFocus={(e) => e.currentTarget.select()}
@@ -56,7 +86,7 @@ export function SecretModal({
             />
             <Button
               variant={copied ? "secondary" : "primary"}
-              onClick={() => void navigator.clipboard.writeText(secret).then(() => setCopied(true))}
+              onClick={() => void navigator.clipboard.writeText(secret.value).then(() => setCopied(true))}
             >
               {copied ? "Copied" : "Copy"}
             </Button>
@@ -69,7 +99,7 @@ export function SecretModal({
           </div>
         )}
         <div className="flex justify-end">
-          <Button variant="secondary" onClick={onClose}>
+          <Button variant="secondary" onClick={close}>
             I have saved it — close
           </Button>
         </div>

@@ -2,18 +2,19 @@
 
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { memo, useState, useTransition, type ReactNode } from "react";
+import { memo, useCallback, useEffect, useRef, useState, useTransition, type ReactNode } from "react";
 import { regenerateTokenAction, setTokenActiveAction, type IssuedSecret } from "@/app/o/[org]/tokens/actions";
 import { Button } from "@/components/ui/button";
 import { Card, EmptyState } from "@/components/ui/card";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, SelectField } from "@/components/ui/field";
 import type { ConsoleToken, ConsoleTokenPage, KindSlug } from "@/lib/tokens/console";
-import { OVERLAP_CHOICES, OVERLAP_LABELS, type OverlapChoice } from "@/lib/tokens/rules";
+import type { TokenView } from "@/lib/tokens/service";
+import { OVERLAP_CHOICES, OVERLAP_LABELS, type OverlapChoice } from "@/lib/tokens/overlap";
 import { DISPLAY_STATUSES, STATUS_LABELS, type DisplayStatus } from "@/lib/tokens/status";
 import { CreateTokenDialog, type CreateTokenAction } from "./create-token-dialog";
 import { RevokeDialog } from "./revoke-dialog";
-import { SecretModal } from "./secret-modal";
+import { SecretModal, takeSecret, type SecretHolder } from "./secret-modal";
 import { ExactDate, RelativeTime, StatusBadge } from "./token-bits";
 import { TokenDetails } from "./token-details";
 import { TokenRowActions, type RowIntent } from "./token-row-actions";
@@ -26,7 +27,7 @@ type Open =
   | { type: "create" }
   | { type: "details"; id: string; token?: ConsoleToken }
   | { type: "revoke" | "regenerate"; token: ConsoleToken }
-  | { type: "secret"; issued: IssuedSecret; regenerated: boolean }
+  | { type: "secret"; secret: SecretHolder; token: TokenView; regenerated: boolean }
   | null;
 
 /**
@@ -115,7 +116,13 @@ export function TokenManager({
     }
   }
 
-  const onRowIntent = (token: ConsoleToken, intent: RowIntent) => onIntent(token, intent);
+  // Rows are memoized on their token alone, so they get one stable handler that
+  // always calls the latest onIntent (and never pins an old render's state).
+  const intentRef = useRef(onIntent);
+  useEffect(() => {
+    intentRef.current = onIntent;
+  });
+  const onRowIntent = useCallback((token: ConsoleToken, intent: RowIntent) => intentRef.current(token, intent), []);
 
   return (
     <div className="space-y-4">
@@ -157,14 +164,13 @@ export function TokenManager({
         </EmptyState>
       ) : (
         <Card className="overflow-x-auto">
-          <table className="w-full min-w-[64rem] text-left text-sm">
+          <table className="w-full text-left text-sm md:min-w-[50rem]">
             <thead className="whitespace-nowrap border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500">
               <tr>
                 <th scope="col" className="px-4 py-3 font-medium">Name</th>
-                <th scope="col" className="px-4 py-3 font-medium">{SCOPE_HEADING[kind]}</th>
-                <th scope="col" className="px-4 py-3 font-medium">Created by</th>
-                <th scope="col" className="px-4 py-3 font-medium">Created</th>
-                <th scope="col" className="px-4 py-3 font-medium">Expires</th>
+                <th scope="col" className="hidden px-4 py-3 font-medium md:table-cell">{SCOPE_HEADING[kind]}</th>
+                <th scope="col" className="hidden px-4 py-3 font-medium lg:table-cell">Created</th>
+                <th scope="col" className="hidden px-4 py-3 font-medium md:table-cell">Expires</th>
                 <th scope="col" className="px-4 py-3 font-medium">Last used</th>
                 <th scope="col" className="px-4 py-3 text-right font-medium">Usage</th>
                 <th scope="col" className="px-4 py-3 font-medium">Status</th>
@@ -205,16 +211,17 @@ export function TokenManager({
           gatewayModels={create.gatewayModels}
           onClose={() => setOpen(null)}
           onCreated={(issued) => {
-            setOpen({ type: "secret", issued, regenerated: false });
+            setOpen({ type: "secret", secret: takeSecret(issued), token: issued.token, regenerated: false });
             void refresh();
           }}
         />
       )}
       {open?.type === "secret" && (
         <SecretModal
-          secret={open.issued.secret}
-          tokenName={open.issued.token.name}
+          secret={open.secret}
+          tokenName={open.token.name}
           regenerated={open.regenerated}
+          previousValidUntil={open.token.previous?.validUntil}
           usage={usageSnippet(kind, orgSlug)}
           onClose={() => setOpen(null)}
         />
@@ -250,7 +257,7 @@ export function TokenManager({
           token={open.token}
           onClose={() => setOpen(null)}
           onDone={(issued) => {
-            setOpen({ type: "secret", issued, regenerated: true });
+            setOpen({ type: "secret", secret: takeSecret(issued), token: issued.token, regenerated: true });
             void refresh();
           }}
         />
@@ -263,17 +270,19 @@ export function TokenManager({
 const TokenRow = memo(function TokenRow({ token: t, onIntent }: { token: ConsoleToken; onIntent: (t: ConsoleToken, i: RowIntent) => void }) {
   return (
     <tr data-testid={`token-row-${t.name}`} className="align-top">
-      <td className="px-4 py-3">
+      <td className="min-w-[11rem] px-4 py-3">
         <button type="button" onClick={() => onIntent(t, "details")} className="text-left font-medium text-zinc-900 hover:text-brand-700 hover:underline">
           {t.name}
         </button>
         <p className="mt-0.5 whitespace-nowrap font-mono text-xs text-zinc-500">{t.masked}</p>
         <RuleBadges token={t} />
       </td>
-      <td className="px-4 py-3"><TokenScope token={t} compact /></td>
-      <td className="px-4 py-3 text-zinc-700"><CreatedBy token={t} /></td>
-      <td className="whitespace-nowrap px-4 py-3 text-zinc-600"><ExactDate iso={t.createdAt} /></td>
-      <td className="whitespace-nowrap px-4 py-3 text-zinc-600"><ExactDate iso={t.expiresAt} /></td>
+      <td className="hidden px-4 py-3 md:table-cell"><TokenScope token={t} compact /></td>
+      <td className="hidden px-4 py-3 text-zinc-600 lg:table-cell">
+        <span className="whitespace-nowrap"><ExactDate iso={t.createdAt} /></span>
+        <span className="block text-xs text-zinc-500">by <CreatedBy token={t} /></span>
+      </td>
+      <td className="hidden whitespace-nowrap px-4 py-3 text-zinc-600 md:table-cell"><ExactDate iso={t.expiresAt} /></td>
       <td className="whitespace-nowrap px-4 py-3 text-zinc-600"><RelativeTime iso={t.lastUsedAt} /></td>
       <td className="px-4 py-3 text-right tabular-nums text-zinc-900" data-testid="usage-count">{t.usageCount.toLocaleString("en-US")}</td>
       <td className="px-4 py-3"><StatusBadge status={t.status} /></td>

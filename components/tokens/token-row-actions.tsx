@@ -5,7 +5,9 @@ import type { ConsoleToken } from "@/lib/tokens/console";
 
 export type RowIntent = "details" | "regenerate" | "activate" | "deactivate" | "revoke" | "copy-prefix";
 
-const ITEM = "flex cursor-pointer select-none items-center rounded-md px-2 py-1.5 text-sm text-zinc-800 outline-none data-[highlighted]:bg-zinc-100";
+const ITEM_BASE = "flex cursor-pointer select-none items-center rounded-md px-2 py-1.5 text-sm outline-none";
+const ITEM = `${ITEM_BASE} text-zinc-800 data-[highlighted]:bg-zinc-100`;
+const DANGER_ITEM = `${ITEM_BASE} text-red-700 data-[highlighted]:bg-red-50`;
 
 /** The row's actions menu; only the actions the member may take now are offered. */
 export function TokenRowActions({ token, onIntent }: { token: ConsoleToken; onIntent: (intent: RowIntent) => void }) {
@@ -43,7 +45,7 @@ export function TokenRowActions({ token, onIntent }: { token: ConsoleToken; onIn
             </Menu.Item>
           )}
           {a.revoke && (
-            <Menu.Item className={`${ITEM} text-red-700 data-[highlighted]:bg-red-50`} onSelect={() => onIntent("revoke")}>
+            <Menu.Item className={DANGER_ITEM} onSelect={() => onIntent("revoke")}>
               Revoke…
             </Menu.Item>
           )}

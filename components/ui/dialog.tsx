@@ -17,7 +17,7 @@ export function Dialog({
   title: string;
   description?: ReactNode;
   children: ReactNode;
-  /** When false, clicks outside do not close it (a deliberate button must). */
+  /** When false, neither a click outside nor Escape closes it (a deliberate button must). */
   dismissible?: boolean;
 }) {
   return (
@@ -26,6 +26,7 @@ export function Dialog({
         <RadixDialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/40 backdrop-blur-[1px]" />
         <RadixDialog.Content
           onPointerDownOutside={dismissible ? undefined : (e) => e.preventDefault()}
+          onEscapeKeyDown={dismissible ? undefined : (e) => e.preventDefault()}
           className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[calc(100vw-2rem)] max-w-lg -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-xl bg-white p-6 shadow-xl focus:outline-none"
         >
           <RadixDialog.Title className="text-lg font-semibold text-zinc-900">{title}</RadixDialog.Title>

@@ -32,12 +32,14 @@ interface Snapshot {
 }
 
 /**
- * Where `needle` is held in a snapshot: for each heap node whose name contains
- * it (a string, or an object/closure named after it), the shortest retaining
- * path from the GC roots, as DevTools' "Retainers" would show it. Weak edges are
- * not followed. Returns human-readable lines, at most `limit` paths.
+ * Where `needle` is held in a snapshot. For each heap node whose name contains
+ * it (a string, or an object/closure named after it): the shortest retaining
+ * path from the GC roots, as DevTools' "Retainers" would show it; then, to find
+ * what *else* holds it, the edge holding the secret's direct holder is cut and
+ * the search runs again — up to `alternatives` more times. Weak edges are not followed. Returns
+ * human-readable lines, innermost first, for at most `limit` matching nodes.
  */
-export function retainingPaths(snapshotText: string, needle: string, limit = 8): string[] {
+export function retainingPaths(snapshotText: string, needle: string, { limit = 4, alternatives = 5 } = {}): string[] {
   const snap = JSON.parse(snapshotText) as Snapshot;
   const { meta } = snap.snapshot;
   const NF = meta.node_fields.length;
@@ -61,35 +63,13 @@ export function retainingPaths(snapshotText: string, needle: string, limit = 8):
     e += nodes[i * NF + nEdgeCount] * EF;
     firstEdge[i + 1] = e;
   }
-
-  // Breadth-first from the root (node 0) over strong edges: shortest retaining paths.
-  const parent = new Int32Array(nodeCount).fill(-1);
-  const parentEdge = new Int32Array(nodeCount).fill(-1);
-  const seen = new Uint8Array(nodeCount);
-  const queue = new Int32Array(nodeCount);
-  let head = 0;
-  let tail = 0;
-  queue[tail++] = 0;
-  seen[0] = 1;
-  while (head < tail) {
-    const n = queue[head++];
-    for (let e = firstEdge[n]; e < firstEdge[n + 1]; e += EF) {
-      if (edgeTypes[edges[e + eType]] === "weak") continue;
-      const to = edges[e + eTo] / NF;
-      if (seen[to]) continue;
-      seen[to] = 1;
-      parent[to] = n;
-      parentEdge[to] = e;
-      queue[tail++] = to;
-    }
-  }
+  const typeOf = (n: number) => nodeTypes[nodes[n * NF + nType]];
 
   const label = (n: number) => {
-    const type = nodeTypes[nodes[n * NF + nType]];
     let name = strings[nodes[n * NF + nName]];
     if (name.includes(needle)) name = name.split(needle).join("<SECRET>");
     if (name.length > 120) name = `${name.slice(0, 117)}…`;
-    return `${type} ${JSON.stringify(name)} @${nodes[n * NF + nId]} (${nodes[n * NF + nSelfSize]} B)`;
+    return `${typeOf(n)} ${JSON.stringify(name)} @${nodes[n * NF + nId]} (${nodes[n * NF + nSelfSize]} B)`;
   };
   const edgeLabel = (e: number) => {
     const type = edgeTypes[edges[e + eType]];
@@ -98,20 +78,55 @@ export function retainingPaths(snapshotText: string, needle: string, limit = 8):
     return `${type}:${name}`;
   };
 
+  /** Breadth-first from the root (node 0) over strong, unblocked edges; returns the path to `target` as edges, outermost first. */
+  const shortestPath = (target: number, blocked: Set<number>): Array<{ from: number; edge: number }> | null => {
+    const parent = new Int32Array(nodeCount).fill(-1);
+    const parentEdge = new Int32Array(nodeCount).fill(-1);
+    const seen = new Uint8Array(nodeCount);
+    const queue = new Int32Array(nodeCount);
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = 0;
+    seen[0] = 1;
+    while (head < tail && !seen[target]) {
+      const n = queue[head++];
+      for (let e = firstEdge[n]; e < firstEdge[n + 1]; e += EF) {
+        if (edgeTypes[edges[e + eType]] === "weak" || blocked.has(e)) continue;
+        const to = edges[e + eTo] / NF;
+        if (seen[to]) continue;
+        seen[to] = 1;
+        parent[to] = n;
+        parentEdge[to] = e;
+        queue[tail++] = to;
+      }
+    }
+    if (!seen[target]) return null;
+    const path: Array<{ from: number; edge: number }> = [];
+    for (let cur = target; parent[cur] !== -1; cur = parent[cur]) path.unshift({ from: parent[cur], edge: parentEdge[cur] });
+    return path;
+  };
+
   const lines: string[] = [];
   let matches = 0;
   for (let n = 0; n < nodeCount; n += 1) {
     if (!strings[nodes[n * NF + nName]].includes(needle)) continue;
     matches += 1;
-    if (lines.length >= limit) continue;
-    if (!seen[n]) {
-      lines.push(`${label(n)}: not reachable over strong edges (garbage, or only weakly held)`);
-      continue;
+    if (matches > limit) continue;
+    const blocked = new Set<number>();
+    for (let round = 0; round <= alternatives; round += 1) {
+      const path = shortestPath(n, blocked);
+      if (!path) {
+        lines.push(round === 0 ? `${label(n)}: not reachable over strong edges (garbage, or only weakly held)` : `  (no other retaining path)`);
+        break;
+      }
+      lines.push(`${round === 0 ? "Shortest" : `Other (#${round})`} retaining path of ${label(n)}:`);
+      for (let i = path.length - 1; i >= 0; i -= 1) lines.push(`  ← ${edgeLabel(path[i].edge)} of ${label(path[i].from)}`);
+      // Cut the edge that holds the secret's direct holder (e.g. a props object, a closure's
+      // scope), so the next round shows a different holder rather than another route to the same one.
+      const cut = Math.max(path.length - 2, 0);
+      blocked.add(path[cut].edge);
     }
-    const path: string[] = [];
-    for (let cur = n; parent[cur] !== -1; cur = parent[cur]) path.push(`  ← ${edgeLabel(parentEdge[cur])} of ${label(parent[cur])}`);
-    lines.push([label(n), ...path].join("\n"));
   }
-  lines.unshift(`${matches} heap node(s) name the secret; shortest retaining paths (innermost first):`);
+  lines.unshift(`${matches} heap node(s) name the secret. Retaining paths from the GC roots, innermost first:`);
   return lines;
 }

@@ -106,3 +106,22 @@ export async function expectMeStatus(request: APIRequestContext, secret: string,
   }
   return body;
 }
+
+/**
+ * As the signed-in member, opens every dev-mailbox mail (/mailbox) whose subject
+ * names `tokenName` and returns each mail page's subject and full HTML (the
+ * e-mail's HTML is in the iframe's srcdoc, the text part in a <pre>).
+ */
+export async function mailboxMessagesAbout(page: Page, tokenName: string): Promise<Array<{ subject: string; html: string }>> {
+  await page.goto("/mailbox");
+  await expect(page.getByRole("heading", { level: 1, name: "Dev mailbox" })).toBeVisible();
+  const links = page.getByRole("link").filter({ hasText: `"${tokenName}"` });
+  const hrefs = await links.evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute("href") ?? ""));
+  const messages: Array<{ subject: string; html: string }> = [];
+  for (const href of hrefs) {
+    await page.goto(href);
+    const subject = (await page.getByRole("heading", { level: 1 }).innerText()).trim();
+    messages.push({ subject, html: await page.content() });
+  }
+  return messages;
+}

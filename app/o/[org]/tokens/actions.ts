@@ -13,7 +13,8 @@ import { db } from "@/lib/db/client";
 import { tokenNameSchema } from "@/lib/api/workspace-schemas";
 import type { OrgContext } from "@/lib/session";
 import { canSeeKind, grantablePermissions, rowActions, type RowActions } from "@/lib/tokens/policy";
-import { OVERLAP_CHOICES, overlapMs, rulesFromForm, rulesInputSchema, type OverlapChoice } from "@/lib/tokens/rules";
+import { OVERLAP_CHOICES, overlapMs, type OverlapChoice } from "@/lib/tokens/overlap";
+import { rulesFromForm, rulesInputSchema } from "@/lib/tokens/rules";
 import {
   endOverlap,
   issueToken,
