@@ -7,6 +7,9 @@ const nextConfig: NextConfig = {
   // time; bundled, it cannot find them (500 on every page).
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter"],
   poweredByHeader: false,
+  // `npm run typecheck` checks the whole project (tests included) before the build in
+  // `npm test`; a second pass inside `next build` would only repeat it.
+  typescript: { ignoreBuildErrors: true },
   typedRoutes: false,
   async headers() {
     return [

@@ -5,7 +5,7 @@ import type { Role } from "@/lib/generated/prisma/enums";
 import { ROLES } from "@/lib/authz";
 import { audit } from "@/lib/audit";
 import type { ChangeContext } from "@/lib/projects";
-import { tokenChanged } from "@/lib/tokens/events";
+import { tokensChanged } from "@/lib/tokens/events";
 
 export const roleSchema = z.enum(ROLES, { error: "Choose a role." });
 export const emailSchema = z.string().trim().toLowerCase().email("Enter a valid e-mail address.").max(254);
@@ -141,8 +141,8 @@ export async function changeRole(db: PrismaClient, ctx: ChangeContext, membershi
     return updated;
   });
   // The member's tokens act with the member's role: drop cached verifications so the change applies at once.
-  const tokens = await db.token.findMany({ where: { orgId: ctx.orgId, createdById: updated.userId }, select: { hash: true } });
-  for (const t of tokens) tokenChanged(t.hash);
+  const tokens = await db.token.findMany({ where: { orgId: ctx.orgId, createdById: updated.userId }, select: { hash: true, previousHash: true } });
+  tokensChanged(tokens);
   return updated;
 }
 
@@ -159,7 +159,7 @@ export async function removeMember(db: PrismaClient, ctx: ChangeContext, members
     // them; organization tokens belong to the org and keep working (SPEC §2).
     const live = await tx.token.findMany({
       where: { orgId: ctx.orgId, createdById: m.userId, kind: { in: ["WORKSPACE", "GATEWAY"] }, status: { not: "REVOKED" } },
-      select: { id: true, hash: true },
+      select: { id: true, hash: true, previousHash: true },
     });
     const revoked = await tx.token.updateMany({
       where: { id: { in: live.map((t) => t.id) } },
@@ -171,7 +171,7 @@ export async function removeMember(db: PrismaClient, ctx: ChangeContext, members
       target: { type: "user", id: m.userId, label: m.user.email },
       metadata: { role: m.role, revokedTokens: revoked.count },
     });
-    return live.map((t) => t.hash);
+    return live;
   });
-  for (const hash of revokedHashes) tokenChanged(hash);
+  tokensChanged(revokedHashes);
 }

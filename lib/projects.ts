@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { audit, type Actor } from "@/lib/audit";
-import { tokenChanged } from "@/lib/tokens/events";
+import { tokensChanged } from "@/lib/tokens/events";
 
 export const projectNameSchema = z
   .string()
@@ -72,16 +72,16 @@ export async function deleteProject(db: PrismaClient, ctx: ChangeContext, id: st
     if (!existing) return null;
     // A token limited to this project must not silently widen to every project
     // when the link is cleared: revoke such tokens with the project.
-    const live = await tx.token.findMany({ where: { projectId: id, status: { not: "REVOKED" } }, select: { id: true, hash: true } });
+    const live = await tx.token.findMany({ where: { projectId: id, status: { not: "REVOKED" } }, select: { id: true, hash: true, previousHash: true } });
     const revoked = await tx.token.updateMany({
       where: { id: { in: live.map((t) => t.id) } },
       data: { status: "REVOKED", revokedAt: new Date() },
     });
     await tx.project.delete({ where: { id } });
     await audit(tx, { ...ctx, action: "project.deleted", target: { type: "project", id, label: existing.name }, metadata: { revokedTokens: revoked.count } });
-    return live.map((t) => t.hash);
+    return live;
   });
   if (revokedHashes === null) return false;
-  for (const hash of revokedHashes) tokenChanged(hash);
+  tokensChanged(revokedHashes);
   return true;
 }

@@ -10,7 +10,7 @@ import { audit } from "@/lib/audit";
 import { seal } from "@/lib/crypto/secret-box";
 import { SLUG_PATTERN } from "@/lib/orgs";
 import type { ChangeMeta } from "@/lib/tokens/service";
-import { tokenChanged } from "@/lib/tokens/events";
+import { tokensChanged } from "@/lib/tokens/events";
 
 export const ECHO_DEFAULT_MODELS = ["keysmith-echo-1"];
 
@@ -184,7 +184,7 @@ export async function deleteGateway(db: PrismaClient, meta: ChangeMeta, id: stri
     if (!current) throw new GatewayError("Gateway not found.");
     const live = await tx.token.findMany({
       where: { gatewayId: id, status: { not: "REVOKED" } },
-      select: { id: true, hash: true },
+      select: { id: true, hash: true, previousHash: true },
     });
     await tx.token.updateMany({
       where: { id: { in: live.map((t) => t.id) } },
@@ -199,6 +199,6 @@ export async function deleteGateway(db: PrismaClient, meta: ChangeMeta, id: stri
     });
     return live;
   });
-  for (const t of result) tokenChanged(t.hash);
+  tokensChanged(result);
   return { revoked: result.length };
 }

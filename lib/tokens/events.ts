@@ -15,6 +15,15 @@ export function onTokenChanged(listener: Listener): () => void {
   return () => listeners.delete(listener);
 }
 
-export function tokenChanged(hash: string): void {
+export function tokenChanged(hash: string | null | undefined): void {
+  if (!hash) return;
   for (const l of listeners) l(hash);
+}
+
+/** Both secrets a token may have (the current one, and the previous during an overlap). */
+export function tokensChanged(rows: Array<{ hash: string; previousHash?: string | null }>): void {
+  for (const r of rows) {
+    tokenChanged(r.hash);
+    tokenChanged(r.previousHash);
+  }
 }

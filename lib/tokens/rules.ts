@@ -11,6 +11,7 @@ import { z } from "zod";
 /** Normalizes one allowlist entry ("203.0.113.7", "10.0.0.0/8", "2001:db8::/32"), or explains what is wrong with it. */
 export function parseIpRule(raw: string): { rule: string } | { error: string } {
   const entry = raw.trim();
+  if (entry.includes("%")) return { error: `"${entry}" has a zone ID; use a plain address or range.` };
   const [address, prefix, extra] = entry.split("/");
   const family = isIP(address ?? "");
   if (!family || extra !== undefined) return { error: `"${entry}" is not an IP address or CIDR range.` };
@@ -37,20 +38,25 @@ export interface IpMatcher {
   allows(ip: string | null): boolean;
 }
 
+/**
+ * One BlockList per address family: a single list would match IPv4 callers
+ * against IPv6 ranges in their ::ffff: form, so "::/0" would admit every IPv4 address.
+ */
 export function compileAllowlist(rules: string[]): IpMatcher | null {
   if (rules.length === 0) return null;
-  const list = new BlockList();
+  const lists = { ipv4: new BlockList(), ipv6: new BlockList() };
   for (const rule of rules) {
     const [address, prefix] = rule.split("/");
     const type = isIP(address) === 6 ? "ipv6" : "ipv4";
-    if (prefix === undefined) list.addAddress(address, type);
-    else list.addSubnet(address, Number(prefix), type);
+    if (prefix === undefined) lists[type].addAddress(address, type);
+    else lists[type].addSubnet(address, Number(prefix), type);
   }
   return {
     allows(ip) {
       const family = ip ? isIP(ip) : 0;
       if (!ip || !family) return false;
-      return list.check(ip, family === 6 ? "ipv6" : "ipv4");
+      const type = family === 6 ? "ipv6" : "ipv4";
+      return lists[type].check(ip, type);
     },
   };
 }
@@ -101,11 +107,18 @@ export function rateHeaders(d: RateDecision): Record<string, string> {
 
 // --- Form input ----------------------------------------------------------------------
 
+/** An optional whole number from a form field: empty = none (null); anything else gets a message naming the field. */
 const optionalInt = (max: number, label: string) =>
-  z
-    .union([z.literal(""), z.coerce.number().int(`${label} must be a whole number.`).min(1, `${label} must be at least 1.`).max(max, `${label} is at most ${max.toLocaleString("en-US")}.`)])
-    .optional()
-    .transform((v) => (v === "" || v === undefined ? null : v));
+  z.preprocess(
+    (v) => (v === "" || v === null || v === undefined ? undefined : v),
+    z.coerce
+      .number({ error: `${label} must be a whole number.` })
+      .int(`${label} must be a whole number.`)
+      .min(1, `${label} must be at least 1.`)
+      .max(max, `${label} is at most ${max.toLocaleString("en-US")}.`)
+      .optional()
+      .transform((v) => v ?? null),
+  );
 
 export const rulesInputSchema = z
   .object({

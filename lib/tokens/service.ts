@@ -10,7 +10,7 @@ import type { ApiPermission } from "@/lib/authz";
 import { audit, type Actor } from "@/lib/audit";
 import { issueSecret, maskToken, type TokenKind } from "./format";
 import { displayStatus, type DisplayStatus } from "./status";
-import { tokenChanged } from "./events";
+import { tokenChanged, tokensChanged } from "./events";
 import type { TokenRules } from "./rules";
 import { monthUsageByToken } from "@/lib/gateways/budget";
 import { queueTokenIssuedEmails } from "@/lib/email/outbox";
@@ -387,25 +387,24 @@ export async function setTokenActive(db: PrismaClient, meta: ChangeMeta, id: str
     const current = await lockToken(tx, meta.orgId, id);
     if (current.status === "REVOKED") throw new TokenError("A revoked token cannot be changed.", undefined, 409);
     const target = active ? "ACTIVE" : "INACTIVE";
-    if (current.status === target) return { view: (await toViews(tx, [current]))[0], hash: null };
+    if (current.status === target) return { view: (await toViews(tx, [current]))[0], changed: null };
     const row = await tx.token.update({ where: { id }, data: { status: target }, select: VIEW_SELECT });
-    const hash = current.hash;
     await audit(tx, {
       ...meta,
       action: active ? "token.activated" : "token.deactivated",
       target: { type: "token", id, label: row.name },
       metadata: { kind: row.kind },
     });
-    return { view: (await toViews(tx, [row]))[0], hash };
+    return { view: (await toViews(tx, [row]))[0], changed: current };
   });
-  if (result.hash) tokenChanged(result.hash);
+  if (result.changed) tokensChanged([result.changed]);
   return result.view;
 }
 
 export async function revokeToken(db: PrismaClient, meta: ChangeMeta, id: string) {
   const result = await db.$transaction(async (tx) => {
     const current = await lockToken(tx, meta.orgId, id);
-    if (current.status === "REVOKED") return { view: (await toViews(tx, [current]))[0], hash: null };
+    if (current.status === "REVOKED") return { view: (await toViews(tx, [current]))[0], changed: null };
     const row = await tx.token.update({
       where: { id },
       data: { status: "REVOKED", revokedAt: new Date() },
@@ -417,9 +416,9 @@ export async function revokeToken(db: PrismaClient, meta: ChangeMeta, id: string
       target: { type: "token", id, label: row.name },
       metadata: { kind: row.kind, masked: maskToken(row.prefix, row.last4) },
     });
-    return { view: (await toViews(tx, [row]))[0], hash: current.hash };
+    return { view: (await toViews(tx, [row]))[0], changed: current };
   });
-  if (result.hash) tokenChanged(result.hash);
+  if (result.changed) tokensChanged([result.changed]);
   return result.view;
 }
 

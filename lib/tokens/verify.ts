@@ -55,12 +55,18 @@ type Entry = { principal: Principal | null; until: number };
 const cacheKey = Symbol.for("keysmith.verify-cache");
 const g = globalThis as typeof globalThis & { [cacheKey]?: Map<string, Entry> };
 const cache: Map<string, Entry> = (g[cacheKey] ??= new Map());
-const unsubscribeKey = Symbol.for("keysmith.verify-cache.subscribed");
-const gs = globalThis as typeof globalThis & { [unsubscribeKey]?: boolean };
-if (!gs[unsubscribeKey]) {
-  gs[unsubscribeKey] = true;
-  onTokenChanged((hash) => cache.delete(hash));
+// Bumped on every change: a lookup that started before a change must not put its
+// (possibly stale) answer back into the cache after the change cleared it.
+const genKey = Symbol.for("keysmith.verify-cache.generation");
+const gs = globalThis as typeof globalThis & { [genKey]?: { n: number } };
+if (!gs[genKey]) {
+  const generation = (gs[genKey] = { n: 0 });
+  onTokenChanged((hash) => {
+    generation.n++;
+    cache.delete(hash);
+  });
 }
+const generation = gs[genKey]!;
 
 function remember(hash: string, principal: Principal | null, nowMs: number) {
   if (CACHE_MS <= 0) return;
@@ -85,8 +91,9 @@ export async function verifyToken(db: PrismaClient, candidate: string, now = new
     // The expiry is checked on every use: a cached token still expires on time.
     return hit.principal && (!hit.principal.usableUntil || hit.principal.usableUntil.getTime() > nowMs) ? hit.principal : null;
   }
+  const before = generation.n;
   const principal = await lookup(db, kind, hash, now);
-  remember(hash, principal, nowMs);
+  if (generation.n === before) remember(hash, principal, nowMs);
   return principal;
 }
 
