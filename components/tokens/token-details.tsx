@@ -149,10 +149,10 @@ export function TokenDetails({
                 <span className="font-mono">{t.previous.masked}</span> valid until{" "}
                 <time dateTime={t.previous.validUntil}>{t.previous.validUntil.replace("T", " ").slice(0, 16)} UTC</time>
                 {t.actions.manage && (
+                  <div className="mt-2">
                   <Button
                     size="sm"
                     variant="secondary"
-                    className="mt-2"
                     disabled={pending}
                     onClick={() =>
                       start(async () => {
@@ -164,6 +164,7 @@ export function TokenDetails({
                   >
                     End overlap now
                   </Button>
+                  </div>
                 )}
               </Row>
             )}

@@ -171,8 +171,8 @@ export function TokenManager({
                 <th scope="col" className="hidden px-4 py-3 font-medium md:table-cell">{SCOPE_HEADING[kind]}</th>
                 <th scope="col" className="hidden px-4 py-3 font-medium lg:table-cell">Created</th>
                 <th scope="col" className="hidden px-4 py-3 font-medium md:table-cell">Expires</th>
-                <th scope="col" className="px-4 py-3 font-medium">Last used</th>
-                <th scope="col" className="px-4 py-3 text-right font-medium">Usage</th>
+                <th scope="col" className="hidden px-4 py-3 font-medium sm:table-cell">Last used</th>
+                <th scope="col" className="hidden px-4 py-3 text-right font-medium sm:table-cell">Usage</th>
                 <th scope="col" className="px-4 py-3 font-medium">Status</th>
                 <th scope="col" className="px-4 py-3"><span className="sr-only">Actions</span></th>
               </tr>
@@ -270,7 +270,7 @@ export function TokenManager({
 const TokenRow = memo(function TokenRow({ token: t, onIntent }: { token: ConsoleToken; onIntent: (t: ConsoleToken, i: RowIntent) => void }) {
   return (
     <tr data-testid={`token-row-${t.name}`} className="align-top">
-      <td className="min-w-[11rem] px-4 py-3">
+      <td className="min-w-[9rem] px-4 py-3 md:min-w-[11rem]">
         <button type="button" onClick={() => onIntent(t, "details")} className="text-left font-medium text-zinc-900 hover:text-brand-700 hover:underline">
           {t.name}
         </button>
@@ -283,8 +283,8 @@ const TokenRow = memo(function TokenRow({ token: t, onIntent }: { token: Console
         <span className="block text-xs text-zinc-500">by <CreatedBy token={t} /></span>
       </td>
       <td className="hidden whitespace-nowrap px-4 py-3 text-zinc-600 md:table-cell"><ExactDate iso={t.expiresAt} /></td>
-      <td className="whitespace-nowrap px-4 py-3 text-zinc-600"><RelativeTime iso={t.lastUsedAt} /></td>
-      <td className="px-4 py-3 text-right tabular-nums text-zinc-900" data-testid="usage-count">{t.usageCount.toLocaleString("en-US")}</td>
+      <td className="hidden whitespace-nowrap px-4 py-3 text-zinc-600 sm:table-cell"><RelativeTime iso={t.lastUsedAt} /></td>
+      <td className="hidden px-4 py-3 text-right tabular-nums text-zinc-900 sm:table-cell" data-testid="usage-count">{t.usageCount.toLocaleString("en-US")}</td>
       <td className="px-4 py-3"><StatusBadge status={t.status} /></td>
       <td className="whitespace-nowrap px-4 py-3 text-right"><TokenRowActions token={t} onIntent={(i) => onIntent(t, i)} /></td>
     </tr>
