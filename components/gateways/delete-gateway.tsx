@@ -6,6 +6,7 @@ import { deleteGatewayAction } from "@/app/o/[org]/gateways/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/field";
+import { TypedConfirmation } from "@/components/ui/typed-confirmation";
 
 export function DeleteGatewayButton({ orgSlug, gateway }: { orgSlug: string; gateway: { id: string; slug: string; name: string } }) {
   const router = useRouter();
@@ -32,18 +33,7 @@ export function DeleteGatewayButton({ orgSlug, gateway }: { orgSlug: string; gat
               });
             }}
           >
-            <div className="space-y-1.5">
-              <label htmlFor="delete-gateway-confirmation" className="block text-sm font-medium text-zinc-800">
-                Type <span className="font-mono font-semibold">{gateway.slug}</span> to confirm
-              </label>
-              <input
-                id="delete-gateway-confirmation"
-                value={typed}
-                onChange={(e) => setTyped(e.target.value)}
-                autoComplete="off"
-                className="block w-full rounded-md border border-zinc-300 px-3 py-2 text-sm"
-              />
-            </div>
+            <TypedConfirmation expected={gateway.slug} value={typed} onChange={setTyped} />
             <FormError message={error} />
             <div className="flex justify-end gap-2">
               <Button variant="secondary" onClick={() => setOpen(false)}>

@@ -5,6 +5,7 @@ import { revokeTokenAction } from "@/app/o/[org]/tokens/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/field";
+import { TypedConfirmation } from "@/components/ui/typed-confirmation";
 
 /** Revoke, confirmed by typing the token's name exactly (SPEC §2). */
 export function RevokeDialog({
@@ -49,19 +50,7 @@ export function RevokeDialog({
         <p className="text-sm text-zinc-700">
           Applications using this token will get 401 errors immediately. A revoked token cannot be activated again.
         </p>
-        <div className="space-y-1.5">
-          <label htmlFor="revoke-confirmation" className="block text-sm font-medium text-zinc-800">
-            Type <span className="font-mono font-semibold">{token.name}</span> to confirm
-          </label>
-          <input
-            id="revoke-confirmation"
-            value={typed}
-            onChange={(e) => setTyped(e.target.value)}
-            autoComplete="off"
-            spellCheck={false}
-            className="block w-full rounded-md border border-zinc-300 px-3 py-2 text-sm focus:border-red-500 focus:outline-none focus:ring-2 focus:ring-red-500/20"
-          />
-        </div>
+        <TypedConfirmation expected={token.name} value={typed} onChange={setTyped} />
         <FormError message={error} />
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={onClose}>

@@ -4,7 +4,7 @@ import type { OrgContext } from "@/lib/session";
 import type { TokenKind } from "./format";
 import { rowActions, type RowActions } from "./policy";
 import { listTokens, type TokenView } from "./service";
-import type { DisplayStatus } from "./status";
+import { DISPLAY_STATUSES, type DisplayStatus } from "./status";
 
 export type ConsoleToken = TokenView & { actions: RowActions };
 export interface ConsoleTokenPage {
@@ -27,3 +27,10 @@ export async function consoleTokenPage(
 
 export const KIND_SLUGS = { workspace: "WORKSPACE", gateway: "GATEWAY", organization: "ORGANIZATION" } as const satisfies Record<string, TokenKind>;
 export type KindSlug = keyof typeof KIND_SLUGS;
+
+/** A token list page's `?status=` and `?page=` (anything else is ignored). */
+export function listParams(sp: Record<string, string | string[] | undefined>): { status?: DisplayStatus; page: number } {
+  const status = DISPLAY_STATUSES.find((s) => s === sp.status);
+  const page = Math.max(1, Number.parseInt(typeof sp.page === "string" ? sp.page : "1", 10) || 1);
+  return { status, page };
+}

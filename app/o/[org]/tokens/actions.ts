@@ -12,6 +12,7 @@ import { API_PERMISSIONS } from "@/lib/authz";
 import { db } from "@/lib/db/client";
 import { tokenNameSchema } from "@/lib/api/workspace-schemas";
 import type { OrgContext } from "@/lib/session";
+import type { TokenKind } from "@/lib/tokens/format";
 import { canSeeKind, grantablePermissions, rowActions, type RowActions } from "@/lib/tokens/policy";
 import { OVERLAP_CHOICES, overlapMs, type OverlapChoice } from "@/lib/tokens/overlap";
 import { rulesFromForm, rulesInputSchema } from "@/lib/tokens/rules";
@@ -25,6 +26,7 @@ import {
   tokenView,
   TokenError,
   type ChangeMeta,
+  type IssueInput,
   type TokenView,
 } from "@/lib/tokens/service";
 import { expirySchema, expiresAt } from "@/lib/tokens/status";
@@ -46,84 +48,85 @@ function asActionError(error: unknown): never {
   throw error;
 }
 
-const workspaceTokenForm = z
-  .object({
-    name: tokenNameSchema,
-    permissions: z.array(z.enum(API_PERMISSIONS)).min(1, "Choose at least one permission."),
-    projectId: z.string().max(64).optional(),
-  })
-  .and(expirySchema);
+/**
+ * The part every kind's create form shares: name, expiration and guard rails,
+ * then issue. `scope` parses the kind's own fields and returns what to issue.
+ */
+async function createToken(
+  orgSlug: string,
+  form: FormData,
+  kind: TokenKind,
+  scope: (ctx: OrgContext) => Partial<IssueInput>,
+): Promise<ActionResult<IssuedSecret>> {
+  return runAction(async () => {
+    const ctx = await authorizeOrg(orgSlug, kind === "ORGANIZATION" ? "orgTokens:manage" : "tokens:create");
+    // Every part is checked before any error is shown, so the form marks all bad fields at once.
+    const [common, scoped, rules] = collectFieldErrors(
+      () =>
+        parseInput(z.object({ name: tokenNameSchema }).and(expirySchema), {
+          name: form.get("name"),
+          expiration: form.get("expiration"),
+          expiresOn: form.get("expiresOn") || undefined,
+        }),
+      () => scope(ctx),
+      () => parseInput(rulesInputSchema, rulesFromForm(form)),
+    );
+    return issueToken(await db(), await changeMeta(ctx), {
+      ...scoped,
+      kind,
+      name: common.name,
+      expiresAt: expiresAt(common),
+      rules,
+      createdById: ctx.user.id,
+    }).catch(asActionError);
+  });
+}
+
+function collectFieldErrors<A, B, C>(...parts: [() => A, () => B, () => C]): [A, B, C] {
+  const errors: Record<string, string> = {};
+  let message: string | undefined;
+  const results = parts.map((part) => {
+    try {
+      return part();
+    } catch (error) {
+      if (!(error instanceof ActionError)) throw error;
+      message ??= error.message;
+      Object.assign(errors, error.fieldErrors);
+      return undefined;
+    }
+  });
+  if (message) throw new ActionError(Object.keys(errors).length ? "Please correct the highlighted fields." : message, errors);
+  return results as [A, B, C];
+}
+
+const workspaceScope = z.object({
+  permissions: z.array(z.enum(API_PERMISSIONS)).min(1, "Choose at least one permission."),
+  projectId: z.string().max(64).optional(),
+});
 
 export async function createWorkspaceTokenAction(orgSlug: string, _prev: unknown, form: FormData): Promise<ActionResult<IssuedSecret>> {
-  return runAction(async () => {
-    const ctx = await authorizeOrg(orgSlug, "tokens:create");
-    const input = parseInput(workspaceTokenForm, {
-      name: form.get("name"),
-      permissions: form.getAll("permissions"),
-      projectId: form.get("projectId") || undefined,
-      expiration: form.get("expiration"),
-      expiresOn: form.get("expiresOn") || undefined,
-    });
+  return createToken(orgSlug, form, "WORKSPACE", (ctx) => {
+    const input = parseInput(workspaceScope, { permissions: form.getAll("permissions"), projectId: form.get("projectId") || undefined });
     const grantable = new Set(grantablePermissions(ctx));
     const excess = input.permissions.filter((p) => !grantable.has(p));
     if (excess.length) {
       throw new ActionError(`Your role cannot grant: ${excess.join(", ")}.`, { permissions: "You can only grant permissions your role holds." });
     }
-    return issueToken(await db(), await changeMeta(ctx), {
-      kind: "WORKSPACE",
-      rules: parseInput(rulesInputSchema, rulesFromForm(form)),
-      name: input.name,
-      permissions: [...new Set(input.permissions)],
-      projectId: input.projectId ?? null,
-      expiresAt: expiresAt(input),
-      createdById: ctx.user.id,
-    }).catch(asActionError);
+    return { permissions: [...new Set(input.permissions)], projectId: input.projectId ?? null };
   });
 }
 
-const gatewayTokenForm = z.object({ name: tokenNameSchema, gatewayId: z.string().min(1, "Choose a gateway.").max(64) }).and(expirySchema);
+const gatewayScope = z.object({ gatewayId: z.string().min(1, "Choose a gateway.").max(64) });
 
 export async function createGatewayTokenAction(orgSlug: string, _prev: unknown, form: FormData): Promise<ActionResult<IssuedSecret>> {
-  return runAction(async () => {
-    const ctx = await authorizeOrg(orgSlug, "tokens:create");
-    const input = parseInput(gatewayTokenForm, {
-      name: form.get("name"),
-      gatewayId: form.get("gatewayId") ?? "",
-      expiration: form.get("expiration"),
-      expiresOn: form.get("expiresOn") || undefined,
-    });
-    return issueToken(await db(), await changeMeta(ctx), {
-      kind: "GATEWAY",
-      rules: parseInput(rulesInputSchema, rulesFromForm(form)),
-      name: input.name,
-      gatewayId: input.gatewayId,
-      expiresAt: expiresAt(input),
-      createdById: ctx.user.id,
-    }).catch(asActionError);
-  });
+  return createToken(orgSlug, form, "GATEWAY", () => parseInput(gatewayScope, { gatewayId: form.get("gatewayId") ?? "" }));
 }
 
-const orgTokenForm = z.object({ name: tokenNameSchema, role: z.enum(["DEVELOPER", "ADMIN"], { error: "Choose a role." }) }).and(expirySchema);
+const orgTokenScope = z.object({ role: z.enum(["DEVELOPER", "ADMIN"], { error: "Choose a role." }) });
 
 /** Organization tokens belong to the org (admins only); the creator is recorded but does not own them. */
 export async function createOrganizationTokenAction(orgSlug: string, _prev: unknown, form: FormData): Promise<ActionResult<IssuedSecret>> {
-  return runAction(async () => {
-    const ctx = await authorizeOrg(orgSlug, "orgTokens:manage");
-    const input = parseInput(orgTokenForm, {
-      name: form.get("name"),
-      role: form.get("role"),
-      expiration: form.get("expiration"),
-      expiresOn: form.get("expiresOn") || undefined,
-    });
-    return issueToken(await db(), await changeMeta(ctx), {
-      kind: "ORGANIZATION",
-      rules: parseInput(rulesInputSchema, rulesFromForm(form)),
-      name: input.name,
-      role: input.role,
-      expiresAt: expiresAt(input),
-      createdById: ctx.user.id,
-    }).catch(asActionError);
-  });
+  return createToken(orgSlug, form, "ORGANIZATION", () => parseInput(orgTokenScope, { role: form.get("role") }));
 }
 
 /** Loads a token of the org and checks the caller may take `action` on it. */

@@ -9,9 +9,8 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/authz";
 import { db } from "@/lib/db/client";
 import { gatewayBySlug, listGateways } from "@/lib/gateways/service";
-import { consoleTokenPage } from "@/lib/tokens/console";
+import { consoleTokenPage, listParams } from "@/lib/tokens/console";
 import { canCreateKind } from "@/lib/tokens/policy";
-import { DISPLAY_STATUSES, type DisplayStatus } from "@/lib/tokens/status";
 import { requireOrg } from "@/lib/session";
 import { createGatewayTokenAction } from "../../tokens/actions";
 
@@ -30,9 +29,7 @@ export default async function GatewayConsolePage({
   const prisma = await db();
   const gateway = await gatewayBySlug(prisma, ctx.org.id, slug);
   if (!gateway) notFound();
-  const sp = await searchParams;
-  const status = DISPLAY_STATUSES.find((s) => s === sp.status) as DisplayStatus | undefined;
-  const page = Math.max(1, Number.parseInt(typeof sp.page === "string" ? sp.page : "1", 10) || 1);
+  const { status, page } = listParams(await searchParams);
   const [initial, gateways] = await Promise.all([
     consoleTokenPage(ctx, "GATEWAY", { status, page, gatewayId: gateway.id }),
     listGateways(prisma, ctx.org.id),

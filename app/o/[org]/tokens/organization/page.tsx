@@ -4,8 +4,7 @@ import { OrgRoleFields } from "@/components/tokens/org-role-fields";
 import { TokenManager } from "@/components/tokens/token-manager";
 import { PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/authz";
-import { consoleTokenPage } from "@/lib/tokens/console";
-import { DISPLAY_STATUSES, type DisplayStatus } from "@/lib/tokens/status";
+import { consoleTokenPage, listParams } from "@/lib/tokens/console";
 import { requireOrg } from "@/lib/session";
 import { createOrganizationTokenAction } from "../actions";
 
@@ -20,9 +19,7 @@ export default async function OrganizationTokensPage({
 }) {
   const ctx = await requireOrg((await params).org);
   if (!can(ctx.role, "orgTokens:manage")) notFound();
-  const sp = await searchParams;
-  const status = DISPLAY_STATUSES.find((s) => s === sp.status) as DisplayStatus | undefined;
-  const page = Math.max(1, Number.parseInt(typeof sp.page === "string" ? sp.page : "1", 10) || 1);
+  const { status, page } = listParams(await searchParams);
   const initial = await consoleTokenPage(ctx, "ORGANIZATION", { status, page });
   return (
     <>

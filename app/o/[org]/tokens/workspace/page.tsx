@@ -3,9 +3,8 @@ import { PageHeader } from "@/components/ui/card";
 import { TokenManager } from "@/components/tokens/token-manager";
 import { WorkspaceScopeFields } from "@/components/tokens/workspace-scope-fields";
 import { db } from "@/lib/db/client";
-import { consoleTokenPage } from "@/lib/tokens/console";
+import { consoleTokenPage, listParams } from "@/lib/tokens/console";
 import { canCreateKind, grantablePermissions } from "@/lib/tokens/policy";
-import { DISPLAY_STATUSES, type DisplayStatus } from "@/lib/tokens/status";
 import { requireOrg } from "@/lib/session";
 import { createWorkspaceTokenAction } from "../actions";
 
@@ -19,9 +18,7 @@ export default async function WorkspaceTokensPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const ctx = await requireOrg((await params).org);
-  const sp = await searchParams;
-  const status = DISPLAY_STATUSES.find((s) => s === sp.status) as DisplayStatus | undefined;
-  const page = Math.max(1, Number.parseInt(typeof sp.page === "string" ? sp.page : "1", 10) || 1);
+  const { status, page } = listParams(await searchParams);
   const [initial, projects] = await Promise.all([
     consoleTokenPage(ctx, "WORKSPACE", { status, page }),
     (await db()).project.findMany({ where: { orgId: ctx.org.id }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
