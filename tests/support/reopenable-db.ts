@@ -1,14 +1,8 @@
-import { rm } from "node:fs/promises";
-import { setTimeout as delay } from "node:timers/promises";
-
-import pg from "pg";
-
-import type { DatabaseTarget } from "@/lib/db/connection";
 import { createDriver } from "@/lib/db/driver";
-import { migrate } from "@/lib/db/migrate";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
-import { freshPgliteDir, freshPostgresDatabase, type TestDatabaseKind } from "./databases";
+import type { TestDatabaseKind } from "./databases";
+import { freshDatabase } from "./fresh-database";
 
 export interface DbConnection {
   prisma: PrismaClient;
@@ -34,28 +28,12 @@ export interface ReopenableDb {
 }
 
 export async function openReopenableDb(kind: TestDatabaseKind): Promise<ReopenableDb> {
-  let target: DatabaseTarget;
-  let cleanup: () => Promise<void>;
-  if (kind === "postgres") {
-    const baseUrl = process.env.TEST_DATABASE_URL;
-    if (!baseUrl) throw new Error("openReopenableDb('postgres') needs TEST_DATABASE_URL");
-    const database = await freshPostgresDatabase(baseUrl);
-    target = { kind: "postgres", url: database.url };
-    cleanup = async () => {
-      await waitForNoSessions(baseUrl, new URL(database.url).pathname.slice(1));
-      await database.drop();
-    };
-  } else {
-    const dataDir = freshPgliteDir();
-    target = { kind: "pglite", dataDir };
-    cleanup = () => rm(dataDir, { recursive: true, force: true });
-  }
-
+  const database = await freshDatabase(kind);
   const open = new Set<DbConnection>();
 
   async function connect(): Promise<DbConnection> {
     if (kind === "pglite" && open.size > 0) throw new Error("PGlite: close the open connection before reopening the directory");
-    const driver = await createDriver(target);
+    const driver = await createDriver(database.target);
     const prisma = new PrismaClient({ adapter: driver.adapter });
     let closed = false;
     const connection: DbConnection = {
@@ -73,19 +51,9 @@ export async function openReopenableDb(kind: TestDatabaseKind): Promise<Reopenab
   }
 
   try {
-    const driver = await createDriver(target);
-    try {
-      const session = await driver.session();
-      try {
-        await migrate(session);
-      } finally {
-        await session.close();
-      }
-    } finally {
-      await driver.close();
-    }
+    await database.migrate();
   } catch (error) {
-    await cleanup();
+    await database.dispose();
     throw error;
   }
 
@@ -99,26 +67,8 @@ export async function openReopenableDb(kind: TestDatabaseKind): Promise<Reopenab
       try {
         for (const connection of [...open]) await connection.close();
       } finally {
-        await cleanup();
+        await database.dispose();
       }
     },
   };
-}
-
-/** Dropping a database WITH (FORCE) under a closing pool makes its clients fail loudly: wait for them to leave. */
-async function waitForNoSessions(baseUrl: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: baseUrl });
-  await client.connect();
-  try {
-    for (let i = 0; i < 200; i++) {
-      const { rows } = await client.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1",
-        [database],
-      );
-      if (rows[0].n === 0) return;
-      await delay(10);
-    }
-  } finally {
-    await client.end();
-  }
 }
