@@ -1,0 +1,186 @@
+/**
+ * Two console instances on one PostgreSQL database, as in a real deployment
+ * behind a load balancer: usage counted on both adds up exactly, and a token
+ * revoked through one instance stops working on the other within the
+ * verification cache's 1 s.
+ *
+ * Needs TEST_DATABASE_URL and a production build ($KEYSMITH_DIST_DIR or .next
+ * with a BUILD_ID; `npm test` builds before vitest runs). Skipped otherwise.
+ */
+import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { setTimeout as delay } from "node:timers/promises";
+
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createDriver, type Driver } from "@/lib/db/driver";
+import { DEMO_ORG } from "@/lib/db/seed";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { issueToken } from "@/lib/tokens/service";
+
+import { freshPostgresDatabase } from "../support/databases";
+import { productionBuildDir, startServerProcess, type ServerProcess } from "../support/server-process";
+
+const baseUrl = process.env.TEST_DATABASE_URL;
+const distDir = productionBuildDir();
+const CALLS_PER_INSTANCE = 50;
+const CACHE_MS = 1_000;
+const POLL_MS = 50;
+
+describe.skipIf(!baseUrl || !distDir)("two instances on one PostgreSQL database", () => {
+  let database: Awaited<ReturnType<typeof freshPostgresDatabase>>;
+  let driver: Driver;
+  let prisma: PrismaClient;
+  const servers: ServerProcess[] = [];
+  let a: ServerProcess;
+  let b: ServerProcess;
+  let orgId: string;
+  let adminId: string;
+  let adminEmail: string;
+
+  beforeAll(async () => {
+    database = await freshPostgresDatabase(baseUrl!);
+    const env = {
+      DATABASE_URL: database.url,
+      KEYSMITH_DATA_DIR: undefined,
+      NEXTAUTH_SECRET: `multi-instance-${randomBytes(12).toString("hex")}`,
+      KEYSMITH_ADMIN_EMAIL: "admin@multi-instance.test",
+      KEYSMITH_ADMIN_PASSWORD: `pw-${randomBytes(8).toString("hex")}`,
+      // Defaults, stated: the cross-instance bound below is the verification cache's.
+      KEYSMITH_VERIFY_CACHE_MS: String(CACHE_MS),
+      KEYSMITH_USAGE_FLUSH_MS: "500",
+    };
+    // Both start at once: migrations and the demo seed must serialize between them.
+    const started = await Promise.allSettled([
+      startServerProcess({ name: "instance A", distDir: distDir!, env }),
+      startServerProcess({ name: "instance B", distDir: distDir!, env }),
+    ]);
+    for (const s of started) if (s.status === "fulfilled") servers.push(s.value);
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    [a, b] = servers;
+
+    driver = await createDriver({ kind: "postgres", url: database.url });
+    prisma = new PrismaClient({ adapter: driver.adapter });
+    const org = await prisma.organization.findUniqueOrThrow({ where: { slug: DEMO_ORG.slug } });
+    const admin = await prisma.user.findUniqueOrThrow({ where: { email: env.KEYSMITH_ADMIN_EMAIL } });
+    orgId = org.id;
+    adminId = admin.id;
+    adminEmail = admin.email;
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.allSettled(servers.map((s) => s.stop()));
+    await prisma?.$disconnect().catch(() => {});
+    await driver?.close().catch(() => {});
+    if (database) {
+      await waitForNoSessions(baseUrl!, new URL(database.url).pathname.slice(1));
+      await database.drop();
+    }
+  }, 60_000);
+
+  function meta() {
+    return { orgId, actor: { type: "user" as const, id: adminId, label: adminEmail }, ip: "203.0.113.50", userAgent: "vitest" };
+  }
+
+  function me(server: ServerProcess, secret: string): Promise<Response> {
+    return fetch(`${server.url}/api/v1/app/me`, { headers: { authorization: `Bearer ${secret}`, "x-org": DEMO_ORG.slug } });
+  }
+
+  it("counts usage on both instances exactly, and a revocation through A reaches B within the cache lifetime", async () => {
+    const subject = await issueToken(prisma, meta(), {
+      kind: "WORKSPACE",
+      name: "multi-instance subject",
+      expiresAt: null,
+      permissions: ["projects:read"],
+      createdById: adminId,
+    });
+    const revoker = await issueToken(prisma, meta(), {
+      kind: "WORKSPACE",
+      name: "multi-instance revoker",
+      expiresAt: null,
+      permissions: ["tokens:read", "tokens:delete"],
+      createdById: adminId,
+    });
+
+    // 50 calls on each instance, ten at a time per instance, both instances at once.
+    const statuses: number[] = [];
+    await Promise.all(
+      [a, b].map(async (server) => {
+        for (let i = 0; i < CALLS_PER_INSTANCE; i += 10) {
+          const batch = await Promise.all(Array.from({ length: 10 }, () => me(server, subject.secret)));
+          for (const r of batch) {
+            statuses.push(r.status);
+            await r.body?.cancel();
+          }
+        }
+      }),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(2 * CALLS_PER_INSTANCE);
+
+    // Each instance flushes its tally every 500 ms: wait for the sum, then make sure it does not overshoot.
+    const usage = async () => {
+      const token = await prisma.token.findUniqueOrThrow({ where: { id: subject.token.id }, select: { usageCount: true } });
+      const days = await prisma.tokenUsageDay.aggregate({ where: { tokenId: subject.token.id }, _sum: { count: true } });
+      return { count: Number(token.usageCount), days: Number(days._sum.count ?? 0) };
+    };
+    const deadline = Date.now() + 10_000;
+    while ((await usage()).count < 2 * CALLS_PER_INSTANCE && Date.now() < deadline) await delay(100);
+    await delay(1_200);
+    expect(await usage()).toEqual({ count: 2 * CALLS_PER_INSTANCE, days: 2 * CALLS_PER_INSTANCE });
+
+    // B has the token in its cache (a fresh entry: the worst case for B), then A revokes it.
+    const warm = await me(b, subject.secret);
+    expect(warm.status).toBe(200);
+    await warm.body?.cancel();
+    const revoke = await fetch(`${a.url}/api/v1/app/tokens/${subject.token.id}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${revoker.secret}`, "x-org": DEMO_ORG.slug },
+    });
+    expect(revoke.status, await revoke.text()).toBe(200);
+    const revokedAt = performance.now();
+
+    // A dropped its own cache entry at once.
+    const onA = await me(a, subject.secret);
+    expect(onA.status).toBe(401);
+    await onA.body?.cancel();
+
+    // B: poll every 50 ms. Every request B still accepts must have been sent within the cache lifetime.
+    let lastAccepted = -1;
+    let firstRejected = -1;
+    while (performance.now() - revokedAt < 3 * CACHE_MS) {
+      const sentAt = performance.now() - revokedAt;
+      const r = await me(b, subject.secret);
+      await r.body?.cancel();
+      if (r.status === 200) lastAccepted = sentAt;
+      else {
+        expect(r.status).toBe(401);
+        firstRejected = performance.now() - revokedAt;
+        break;
+      }
+      await delay(POLL_MS);
+    }
+    console.log(
+      `revocation through A reached B after ${firstRejected.toFixed(0)} ms (last accepted request sent ${lastAccepted.toFixed(0)} ms after the revoke; bound ${CACHE_MS} ms)`,
+    );
+    expect(firstRejected).toBeGreaterThanOrEqual(0);
+    expect(lastAccepted).toBeLessThan(CACHE_MS);
+    expect(firstRejected).toBeLessThan(CACHE_MS + POLL_MS + 500);
+  }, 60_000);
+});
+
+/** Dropping a database WITH (FORCE) under closing pools makes them fail loudly: wait for them to leave. */
+async function waitForNoSessions(url: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (let i = 0; i < 100; i++) {
+      const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+      if (rows[0].n === 0) return;
+      await delay(50);
+    }
+  } finally {
+    await client.end();
+  }
+}
