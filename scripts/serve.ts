@@ -31,7 +31,11 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  let stopping = false;
   const server = http.createServer((req, res) => {
+    // While shutting down, every response closes its connection, so keep-alive
+    // clients cannot keep feeding requests past the final usage flush.
+    if (stopping) res.setHeader("connection", "close");
     const ip = resolveClientIp(req.socket.remoteAddress, header(req.headers["x-forwarded-for"]), trustedHops);
     if (ip) req.headers[CLIENT_IP_HEADER] = ip;
     else delete req.headers[CLIENT_IP_HEADER];
@@ -48,21 +52,25 @@ async function main() {
     console.log(lines.join("\n"));
   });
 
-  let stopping = false;
+  /**
+   * A clean stop: take no new connections, let in-flight requests finish (each
+   * answer closes its connection), then flush the usage tallies they counted,
+   * and only then exit. Bounded, so a hung client cannot keep the process alive.
+   */
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: finishing in-flight requests and flushing usage counts`);
-    // Stop taking connections, let in-flight requests finish, then flush what they counted.
-    server.close();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const finish = async () => {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      server.closeAllConnections();
       await runShutdownHooks();
       process.exit(0);
     };
     void finish();
-    setTimeout(() => process.exit(0), 10_000).unref();
+    setTimeout(() => process.exit(1), 15_000).unref();
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

@@ -81,6 +81,10 @@ function remember(hash: string, principal: Principal | null, nowMs: number) {
   cache.set(hash, { principal, until: nowMs + CACHE_MS });
 }
 
+const inflightKey = Symbol.for("keysmith.verify-inflight");
+const gi = globalThis as typeof globalThis & { [inflightKey]?: Map<string, Promise<Principal | null>> };
+const inflight: Map<string, Promise<Principal | null>> = (gi[inflightKey] ??= new Map());
+
 export async function verifyToken(db: PrismaClient, candidate: string, now = new Date()): Promise<Principal | null> {
   const kind = parseToken(candidate);
   if (!kind) return null;
@@ -91,11 +95,20 @@ export async function verifyToken(db: PrismaClient, candidate: string, now = new
     // The expiry is checked on every use: a cached token still expires on time.
     return hit.principal && (!hit.principal.usableUntil || hit.principal.usableUntil.getTime() > nowMs) ? hit.principal : null;
   }
+  // Concurrent misses for one token share a single lookup instead of each querying.
+  const pending = inflight.get(hash);
+  if (pending) return pending;
   const before = generation.n;
-  const principal = await lookup(db, kind, hash, now);
-  if (generation.n === before) remember(hash, principal, nowMs);
-  return principal;
+  const promise = lookup(db, kind, hash, now)
+    .then((principal) => {
+      if (generation.n === before) remember(hash, principal, nowMs);
+      return principal;
+    })
+    .finally(() => inflight.delete(hash));
+  inflight.set(hash, promise);
+  return promise;
 }
+
 
 const LOOKUP = {
   id: true,
@@ -122,10 +135,9 @@ const LOOKUP = {
 } satisfies Prisma.TokenSelect;
 
 async function lookup(db: PrismaClient, kind: TokenKind, hash: string, now: Date): Promise<Principal | null> {
-  // The current secret, or else the previous one during a rotation overlap (both indexed, unique).
-  const token =
-    (await db.token.findUnique({ where: { hash }, select: LOOKUP })) ??
-    (await db.token.findUnique({ where: { previousHash: hash }, select: LOOKUP }));
+  // The current secret, or else the previous one during a rotation overlap: one query,
+  // two unique indexes (a BitmapOr), so an unknown token costs one round trip.
+  const token = await db.token.findFirst({ where: { OR: [{ hash }, { previousHash: hash }] }, select: LOOKUP });
   if (!token) return null;
   const isPrevious = token.previousHash === hash;
   if (isPrevious && !(token.previousValidUntil && token.previousValidUntil > now)) return null;
