@@ -190,7 +190,7 @@ async function main() {
     const database = (c.database = await createBenchDatabase(serverBaseUrl()));
     log(`database: ${database.description}`);
     log(`seeding ${opts.tokens.toLocaleString("en-US")} tokens …`);
-    const seed = await seedBenchDatabase(database, opts.tokens, ADMIN, log);
+    const seed = await seedBenchDatabase(database, opts.tokens, ADMIN, log, { rules: opts.rules });
     log(
       `  ${seed.total.toLocaleString("en-US")} tokens in ${fmt(seed.seconds, 1)} s: ${seed.acmeWorkspace.toLocaleString("en-US")} workspace + 1,000 gateway in acme, ${seed.otherOrgs.toLocaleString("en-US")} in other orgs`,
     );

@@ -16,6 +16,8 @@ export interface BenchOptions {
   scenarios: string[];
   /** How many of the 1,000 hot tokens the load spreads over (diagnostics: 1 = every call hits the cache). */
   hotTokens: number;
+  /** Put one guard rail of each kind on the hot tokens (SPEC §9), to compare with a run without. */
+  rules: boolean;
 }
 
 export const SCENARIOS = ["me", "garbage401", "unknown401", "gpt"] as const;
@@ -33,6 +35,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --only a,b        only these scenarios (${SCENARIOS.join(", ")})
   --hot-tokens K    spread the load over K of the 1,000 hot tokens (default 1000; a
                     diagnostic: with 1 nearly every call is answered from the cache)
+  --rules           one guard rail of each kind on the hot tokens (IP allowlist, rate
+                    limit; gateway tokens also a model allowlist and a budget)
   --no-build        reuse the existing build in $KEYSMITH_DIST_DIR (default .next-bench)
   --keep            keep the benchmark database afterwards
 
@@ -60,6 +64,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     keep: false,
     scenarios: [...SCENARIOS],
     hotTokens: 1_000,
+    rules: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -96,6 +101,9 @@ export function parseArgs(argv: string[]): BenchOptions {
         break;
       case "--no-build":
         options.build = false;
+        break;
+      case "--rules":
+        options.rules = true;
         break;
       case "--keep":
         options.keep = true;

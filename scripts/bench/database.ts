@@ -154,6 +154,7 @@ export async function seedBenchDatabase(
   total: number,
   admin: { email: string; password: string },
   log: (line: string) => void,
+  options: { rules?: boolean } = {},
 ): Promise<SeedSummary> {
   const started = Date.now();
   return withDriver(database, async (driver, session) => {
@@ -254,6 +255,20 @@ export async function seedBenchDatabase(
       await push(filler(ACME_WORKSPACE_TOKENS + i, orgIds[i % orgIds.length], null));
     }
     await flush();
+    if (options.rules) {
+      // One guard rail of each kind on every hot token, none of which refuses the load:
+      // an IP allowlist with the loopback ranges, a rate limit far above the load, and for
+      // gateway tokens a model allowlist and a budget far above what a run uses.
+      await session.query(
+        `UPDATE "Token" SET "ipAllowlist" = $1, "rateLimitPerMinute" = 100000000 WHERE name LIKE $2 OR name LIKE $3`,
+        [["127.0.0.0/8", "::1/128"], `${HOT_WORKSPACE_PREFIX}%`, `${HOT_GATEWAY_PREFIX}%`],
+      );
+      await session.query(`UPDATE "Token" SET "allowedModels" = $1, "monthlyTokenBudget" = 2000000000 WHERE name LIKE $2`, [
+        [GATEWAY_MODEL],
+        `${HOT_GATEWAY_PREFIX}%`,
+      ]);
+      log("guard rails on every hot token: IP allowlist, rate limit; gateway tokens also a model allowlist and a budget");
+    }
     // What autovacuum would do soon after a bulk load on a real server: fresh planner statistics.
     await session.exec(`ANALYZE "Token"`);
     return {

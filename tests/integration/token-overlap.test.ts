@@ -246,9 +246,10 @@ describe.each(testDatabases)("token rotation with overlap on $name", ({ name }) 
     const gate = new Promise<void>((resolve) => (release = resolve));
     const slowToken = new Proxy(prisma.token, {
       get(target, prop, receiver) {
-        if (prop !== "findUnique") return Reflect.get(target, prop, receiver);
-        return async (args: Parameters<typeof target.findUnique>[0]) => {
-          const row = await target.findUnique(args);
+        // verifyToken's lookup (one findFirst over the current and previous hash).
+        if (prop !== "findFirst") return Reflect.get(target, prop, receiver);
+        return async (args: Parameters<typeof target.findFirst>[0]) => {
+          const row = await target.findFirst(args);
           readDone();
           await gate;
           return row;
