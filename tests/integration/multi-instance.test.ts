@@ -11,7 +11,6 @@ import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { setTimeout as delay } from "node:timers/promises";
 
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createDriver, type Driver } from "@/lib/db/driver";
@@ -20,6 +19,7 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
 import { issueToken } from "@/lib/tokens/service";
 
 import { freshPostgresDatabase } from "../support/databases";
+import { waitForNoSessions } from "../support/fresh-database";
 import { productionBuildDir, startServerProcess, type ServerProcess } from "../support/server-process";
 
 const baseUrl = process.env.TEST_DATABASE_URL;
@@ -169,18 +169,3 @@ describe.skipIf(!baseUrl || !distDir)("two instances on one PostgreSQL database"
     expect(firstRejected).toBeLessThan(CACHE_MS + POLL_MS + 500);
   }, 60_000);
 });
-
-/** Dropping a database WITH (FORCE) under closing pools makes them fail loudly: wait for them to leave. */
-async function waitForNoSessions(url: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    for (let i = 0; i < 100; i++) {
-      const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
-      if (rows[0].n === 0) return;
-      await delay(50);
-    }
-  } finally {
-    await client.end();
-  }
-}
