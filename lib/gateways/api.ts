@@ -5,7 +5,9 @@ import type { RouteOptions } from "@/lib/api/handler";
 import { open } from "@/lib/crypto/secret-box";
 import type { Principal } from "@/lib/tokens/verify";
 import { nextMonthStart } from "@/lib/tokens/rules";
-import { addMonthUsage, monthUsage } from "./budget";
+import { db as appDb } from "@/lib/db/client";
+import { recordModelTokens } from "@/lib/tokens/usage";
+import { monthUsage } from "./budget";
 import type { Usage } from "./messages";
 
 /** `/api/gpt/v1/*`: gateway tokens, and organization tokens naming a gateway with `x-gateway`. */
@@ -44,9 +46,12 @@ export function upstreamKey(gateway: ResolvedGateway): string | null {
   return gateway.upstreamKeyEnc ? open(gateway.upstreamKeyEnc) : null;
 }
 
-/** Records a completed call's token counts (for usage charts). Failures here never fail the call. */
+/**
+ * Records a completed call's token counts: into the batched usage tally (what
+ * budgets count) and as a GatewayCall row (per-call history). Failures here never fail the call.
+ */
 export async function recordCall(db: PrismaClient, principal: Principal, gateway: ResolvedGateway, model: string, usage: Usage, streamed: boolean) {
-  addMonthUsage(principal.tokenId, usage.input_tokens + usage.output_tokens);
+  recordModelTokens(appDb, principal.tokenId, usage.input_tokens + usage.output_tokens);
   try {
     await db.gatewayCall.create({
       data: {
@@ -65,12 +70,12 @@ export async function recordCall(db: PrismaClient, principal: Principal, gateway
 }
 
 /** The token's own rules on top of the gateway's: its model allowlist, and its monthly budget. */
-export async function enforceTokenRules(db: PrismaClient, principal: Principal, model: string): Promise<void> {
+export async function enforceTokenRules(principal: Principal, model: string): Promise<void> {
   if (principal.allowedModels.length > 0 && !principal.allowedModels.includes(model)) {
     throw new ApiError(403, `This token may not use model "${model}". Allowed: ${principal.allowedModels.join(", ")}.`);
   }
   if (principal.monthlyTokenBudget !== null) {
-    const used = await monthUsage(db, principal.tokenId);
+    const used = await monthUsage(appDb, principal.tokenId);
     if (used >= principal.monthlyTokenBudget) {
       const retry = Math.ceil((nextMonthStart().getTime() - Date.now()) / 1000);
       throw new ApiError(

@@ -1,42 +1,103 @@
+/**
+ * Monthly budgets of gateway tokens, checked on every call without a query per
+ * call. A token's use this UTC month is
+ *
+ *   what the database held at this process's last read
+ *   + what this process has written since (onWritten, when each flush commits)
+ *   + what this process has counted but not yet written (the usage tally),
+ *
+ * which is exact for one instance. The first check of a token waits for one
+ * read; after that a check at least REFRESH_MS after the last read asks for a
+ * re-read in the background (batched with every other token due), so use by
+ * other instances shows up within about FLUSH_MS + REFRESH_MS. Two things can
+ * overshoot a budget: calls admitted together at its edge (a call's size is
+ * known only when it ends), and other instances' use in that window.
+ */
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { exclusiveOfFlush, onWritten, unwrittenModelTokens, utcDay } from "@/lib/tokens/usage";
 import { monthStart } from "@/lib/tokens/rules";
 
-/**
- * A gateway token's input+output tokens this UTC month. Read from GatewayCall
- * at most once a second per token per process, plus what this process counted
- * since; several concurrent calls admitted at the budget's edge can overshoot
- * it by what they use (documented).
- */
-type Entry = { month: number; used: number; until: number };
+export const REFRESH_MS = Number(process.env.KEYSMITH_BUDGET_REFRESH_MS ?? 1_000);
+/** How long background re-reads wait to gather more tokens into one query. */
+const GATHER_MS = 100;
+
+type GetDb = () => Promise<PrismaClient>;
+/** `base`: the month's model tokens in the database for `month` ("YYYY-MM"), as this process knows it. */
+type Known = { month: string; base: number; readAt: number };
+type Batch = { ids: Set<string>; done: Promise<void>; start: () => void };
+type State = { known: Map<string, Known>; next: Batch | null };
+
 const key = Symbol.for("keysmith.month-usage");
-const g = globalThis as typeof globalThis & { [key]?: Map<string, Entry> };
-const cache: Map<string, Entry> = (g[key] ??= new Map());
-
-export async function monthUsage(db: PrismaClient, tokenId: string, nowMs = Date.now()): Promise<number> {
-  const start = monthStart(nowMs);
-  const hit = cache.get(tokenId);
-  if (hit && hit.month === start.getTime() && hit.until > nowMs) return hit.used;
-  const agg = await db.gatewayCall.aggregate({
-    where: { tokenId, createdAt: { gte: start } },
-    _sum: { inputTokens: true, outputTokens: true },
+const g = globalThis as typeof globalThis & { [key]?: State };
+const state: State = (g[key] ??= (() => {
+  const fresh: State = { known: new Map(), next: null };
+  onWritten((batch) => {
+    for (const [id, tally] of batch) {
+      const k = fresh.known.get(id);
+      if (k) for (const [day, d] of tally.days) if (day.startsWith(k.month)) k.base += d.modelTokens;
+    }
   });
-  const used = (agg._sum.inputTokens ?? 0) + (agg._sum.outputTokens ?? 0);
-  cache.set(tokenId, { month: start.getTime(), used, until: nowMs + 1_000 });
-  return used;
+  return fresh;
+})());
+
+const monthOf = (ms: number) => utcDay(ms).slice(0, 7);
+
+/** Input+output tokens a gateway token has used this UTC month. */
+export async function monthUsage(getDb: GetDb, tokenId: string, nowMs = Date.now()): Promise<number> {
+  const month = monthOf(nowMs);
+  const k = state.known.get(tokenId);
+  if (!k || k.month !== month) await read(getDb, tokenId, true);
+  else if (nowMs - k.readAt >= REFRESH_MS) {
+    k.readAt = nowMs; // one re-read per token per interval, however many calls ask
+    read(getDb, tokenId, false).catch((error: unknown) =>
+      console.error("could not re-read monthly token use:", error instanceof Error ? error.message : error),
+    );
+  }
+  return (state.known.get(tokenId)?.base ?? 0) + unwrittenModelTokens(tokenId, month);
 }
 
-export function addMonthUsage(tokenId: string, tokens: number, nowMs = Date.now()): void {
-  const hit = cache.get(tokenId);
-  if (hit && hit.month === monthStart(nowMs).getTime()) hit.used += tokens;
+/** Joins the next batched read of the database, starting it at once if `urgent`. */
+function read(getDb: GetDb, tokenId: string, urgent: boolean): Promise<void> {
+  const batch = (state.next ??= newBatch(getDb));
+  batch.ids.add(tokenId);
+  if (urgent) batch.start();
+  return batch.done;
 }
 
-/** This month's use for many tokens at once (the console's lists). */
-export async function monthUsageByToken(db: Pick<PrismaClient, "gatewayCall">, tokenIds: string[], nowMs = Date.now()): Promise<Map<string, number>> {
+function newBatch(getDb: GetDb): Batch {
+  let begin!: () => void;
+  const begun = new Promise<void>((resolve) => (begin = resolve));
+  const timer = setTimeout(begin, GATHER_MS);
+  timer.unref?.();
+  const batch: Batch = {
+    ids: new Set(),
+    start() {
+      clearTimeout(timer);
+      begin();
+    },
+    done: begun.then(() => {
+      state.next = null; // later callers gather into a new batch
+      return exclusiveOfFlush(() => readInto(getDb, [...batch.ids]));
+    }),
+  };
+  batch.done.catch(() => {}); // every caller handles the copy it was given
+  return batch;
+}
+
+/** Reads the month's totals of `ids` from the day buckets; runs with no flush half-written. */
+async function readInto(getDb: GetDb, ids: string[], nowMs = Date.now()): Promise<void> {
+  const month = monthOf(nowMs);
+  const totals = await monthUsageByToken(await getDb(), ids, nowMs);
+  for (const id of ids) state.known.set(id, { month, base: totals.get(id) ?? 0, readAt: nowMs });
+}
+
+/** This month's use for many tokens at once, as written so far (the console's lists, and the reads above). */
+export async function monthUsageByToken(db: Pick<PrismaClient, "tokenUsageDay">, tokenIds: string[], nowMs = Date.now()): Promise<Map<string, number>> {
   if (tokenIds.length === 0) return new Map();
-  const rows = await db.gatewayCall.groupBy({
+  const rows = await db.tokenUsageDay.groupBy({
     by: ["tokenId"],
-    where: { tokenId: { in: tokenIds }, createdAt: { gte: monthStart(nowMs) } },
-    _sum: { inputTokens: true, outputTokens: true },
+    where: { tokenId: { in: tokenIds }, day: { gte: monthStart(nowMs) } },
+    _sum: { modelTokens: true },
   });
-  return new Map(rows.map((r) => [r.tokenId ?? "", (r._sum.inputTokens ?? 0) + (r._sum.outputTokens ?? 0)]));
+  return new Map(rows.map((r) => [r.tokenId, Number(r._sum.modelTokens ?? 0)]));
 }

@@ -5,6 +5,11 @@
  * stay exact under any concurrency and across instances. A clean shutdown
  * flushes first (scripts/serve.ts runs the shutdown hooks on SIGTERM); a hard
  * kill loses at most the last interval's tally.
+ *
+ * Gateway calls also add the model tokens they used (input + output) to the
+ * same per-day buckets, which is what monthly budgets are read from
+ * (lib/gateways/budget.ts): it sees the unwritten part through
+ * `unwrittenModelTokens` and the written part through `onWritten`.
  */
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { onShutdown } from "@/lib/shutdown";
@@ -12,19 +17,37 @@ import { onShutdown } from "@/lib/shutdown";
 export const FLUSH_MS = Number(process.env.KEYSMITH_USAGE_FLUSH_MS ?? 500);
 const CHUNK = 1_000;
 
-interface Tally {
-  count: number;
-  /** Latest call (epoch ms) and its address. */
-  at: number;
-  ip: string | null;
-  /** Calls per UTC day ("YYYY-MM-DD"). */
-  days: Map<string, number>;
+interface Day {
+  calls: number;
+  modelTokens: number;
 }
 
-type State = { pending: Map<string, Tally>; timer?: ReturnType<typeof setInterval>; flushing?: Promise<void>; db?: () => Promise<PrismaClient> };
+export interface Tally {
+  count: number;
+  /** Latest call (epoch ms) and its address; null when only model tokens were added. */
+  at: number | null;
+  ip: string | null;
+  /** Per UTC day ("YYYY-MM-DD"). */
+  days: Map<string, Day>;
+}
+
+type Written = (batch: ReadonlyArray<readonly [string, Tally]>) => void;
+
+type State = {
+  pending: Map<string, Tally>;
+  /** Taken by the flush being written, until its transaction commits (or fails and goes back). */
+  writing: Map<string, Tally>;
+  timer?: ReturnType<typeof setInterval>;
+  /** The flush or exclusive job running now: they run one at a time. */
+  busy?: Promise<unknown>;
+  db?: () => Promise<PrismaClient>;
+  listeners: Set<Written>;
+};
 const key = Symbol.for("keysmith.usage");
 const g = globalThis as typeof globalThis & { [key]?: State };
-const state: State = (g[key] ??= { pending: new Map() });
+const state: State = (g[key] ??= { pending: new Map(), writing: new Map(), listeners: new Set() });
+
+export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 function add(into: Map<string, Tally>, tokenId: string, t: Tally) {
   const cur = into.get(tokenId);
@@ -33,21 +56,68 @@ function add(into: Map<string, Tally>, tokenId: string, t: Tally) {
     return;
   }
   cur.count += t.count;
-  if (t.at >= cur.at) {
+  if (t.at !== null && (cur.at === null || t.at >= cur.at)) {
     cur.at = t.at;
     cur.ip = t.ip;
   }
-  for (const [day, n] of t.days) cur.days.set(day, (cur.days.get(day) ?? 0) + n);
+  for (const [day, d] of t.days) {
+    const had = cur.days.get(day);
+    if (had) {
+      had.calls += d.calls;
+      had.modelTokens += d.modelTokens;
+    } else cur.days.set(day, { ...d });
+  }
 }
 
-/** Counts one successful call. Cheap: a map update; the database sees it at the next flush. */
-export function recordUsage(getDb: () => Promise<PrismaClient>, tokenId: string, ip: string | null, at = Date.now()): void {
+function start(getDb: () => Promise<PrismaClient>) {
   state.db ??= getDb;
-  add(state.pending, tokenId, { count: 1, at, ip, days: new Map([[new Date(at).toISOString().slice(0, 10), 1]]) });
   if (!state.timer) {
     state.timer = setInterval(() => void flushUsage(), FLUSH_MS);
     state.timer.unref();
     onShutdown("usage", () => flushUsage());
+  }
+}
+
+/** Counts one successful call. Cheap: a map update; the database sees it at the next flush. */
+export function recordUsage(getDb: () => Promise<PrismaClient>, tokenId: string, ip: string | null, at = Date.now()): void {
+  start(getDb);
+  add(state.pending, tokenId, { count: 1, at, ip, days: new Map([[utcDay(at), { calls: 1, modelTokens: 0 }]]) });
+}
+
+/** Adds a gateway call's input+output tokens to its day's bucket (the call itself is counted by recordUsage). */
+export function recordModelTokens(getDb: () => Promise<PrismaClient>, tokenId: string, modelTokens: number, at = Date.now()): void {
+  if (!(modelTokens > 0)) return;
+  start(getDb);
+  add(state.pending, tokenId, { count: 0, at: null, ip: null, days: new Map([[utcDay(at), { calls: 0, modelTokens }]]) });
+}
+
+/** Model tokens this process has counted for a token on days starting with `prefix` ("YYYY-MM") but not yet committed. */
+export function unwrittenModelTokens(tokenId: string, prefix: string): number {
+  let n = 0;
+  for (const from of [state.pending, state.writing]) {
+    const t = from.get(tokenId);
+    if (t) for (const [day, d] of t.days) if (day.startsWith(prefix)) n += d.modelTokens;
+  }
+  return n;
+}
+
+/** Called with each batch right after its transaction commits (synchronously, before anything else runs). */
+export function onWritten(listener: Written): void {
+  state.listeners.add(listener);
+}
+
+/**
+ * Runs `job` while no flush is being written, holding flushes off until it ends:
+ * a read made inside sees every committed flush, and nothing half-written.
+ */
+export async function exclusiveOfFlush<T>(job: () => Promise<T>): Promise<T> {
+  while (state.busy) await state.busy.catch(() => {});
+  const run = job();
+  state.busy = run;
+  try {
+    return await run;
+  } finally {
+    if (state.busy === run) state.busy = undefined;
   }
 }
 
@@ -57,32 +127,39 @@ function utcTimestamp(ms: number): string {
 }
 
 async function write(db: PrismaClient, batch: Array<[string, Tally]>) {
-  const tokens = batch.map(([id, t]) => Prisma.sql`(${id}, ${t.count}::bigint, ${utcTimestamp(t.at)}::timestamp(3), ${t.ip})`);
-  const days = batch.flatMap(([id, t]) => [...t.days].map(([day, n]) => Prisma.sql`(${id}, ${day}::date, ${n}::bigint)`));
-  await db.$transaction([
-    db.$executeRaw`
+  const tokens = batch
+    .filter(([, t]) => t.count > 0)
+    .map(([id, t]) => Prisma.sql`(${id}, ${t.count}::bigint, ${utcTimestamp(t.at ?? 0)}::timestamp(3), ${t.ip})`);
+  const days = batch.flatMap(([id, t]) => [...t.days].map(([day, d]) => Prisma.sql`(${id}, ${day}::date, ${d.calls}::bigint, ${d.modelTokens}::bigint)`));
+  const statements = [];
+  if (tokens.length > 0) {
+    statements.push(db.$executeRaw`
       UPDATE "Token" AS t SET
         "usageCount" = t."usageCount" + v.n,
         "lastUsedIp" = CASE WHEN t."lastUsedAt" IS NULL OR v.at >= t."lastUsedAt" THEN v.ip ELSE t."lastUsedIp" END,
         "lastUsedAt" = GREATEST(t."lastUsedAt", v.at)
       FROM (VALUES ${Prisma.join(tokens)}) AS v(id, n, at, ip)
-      WHERE t.id = v.id`,
-    db.$executeRaw`
-      INSERT INTO "TokenUsageDay" ("tokenId", day, count)
-      SELECT v.id, v.day, v.n FROM (VALUES ${Prisma.join(days)}) AS v(id, day, n) JOIN "Token" t ON t.id = v.id
-      ON CONFLICT ("tokenId", day) DO UPDATE SET count = "TokenUsageDay".count + EXCLUDED.count`,
-  ]);
+      WHERE t.id = v.id`);
+  }
+  statements.push(db.$executeRaw`
+      INSERT INTO "TokenUsageDay" ("tokenId", day, count, "modelTokens")
+      SELECT v.id, v.day, v.n, v.m FROM (VALUES ${Prisma.join(days)}) AS v(id, day, n, m) JOIN "Token" t ON t.id = v.id
+      ON CONFLICT ("tokenId", day) DO UPDATE SET
+        count = "TokenUsageDay".count + EXCLUDED.count,
+        "modelTokens" = "TokenUsageDay"."modelTokens" + EXCLUDED."modelTokens"`);
+  await db.$transaction(statements);
 }
 
 /** Writes the tally so far. On failure the counts go back into the tally for the next try: none are lost. */
 export async function flushUsage(): Promise<void> {
   // Wait out every flush in flight (another caller may start one while we wait), so
   // that when this resolves, everything recorded before the call has been written.
-  while (state.flushing) await state.flushing;
+  while (state.busy) await state.busy.catch(() => {});
   if (state.pending.size === 0 || !state.db) return;
   const taken = state.pending;
   state.pending = new Map();
-  const run = async () => {
+  state.writing = taken;
+  await exclusiveOfFlush(async () => {
     const db = await state.db!();
     const entries = [...taken];
     for (let i = 0; i < entries.length; i += CHUNK) {
@@ -91,13 +168,13 @@ export async function flushUsage(): Promise<void> {
         await write(db, chunk);
       } catch (error) {
         for (const [id, t] of entries.slice(i)) add(state.pending, id, t);
+        state.writing = new Map();
         console.error("usage flush failed; will retry:", error instanceof Error ? error.message : error);
         return;
       }
+      for (const [id] of chunk) taken.delete(id);
+      for (const listener of state.listeners) listener(chunk);
     }
-  };
-  state.flushing = run().finally(() => {
-    state.flushing = undefined;
+    state.writing = new Map();
   });
-  await state.flushing;
 }

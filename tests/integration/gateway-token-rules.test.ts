@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { monthStart, nextMonthStart, type TokenRules } from "@/lib/tokens/rules";
 import { issueToken, tokenView, TokenError, updateTokenRules } from "@/lib/tokens/service";
+import { REFRESH_MS } from "@/lib/gateways/budget";
 import { flushUsage } from "@/lib/tokens/usage";
 
 import { openAppDb, type AppDb } from "../support/app-db";
@@ -186,11 +187,13 @@ describe.each(testDatabases)("gateway token rules on $name", ({ name }) => {
       expectApiError(await send(t.secret, MODEL_A), 429, "rate_limit_error");
     });
 
-    it("reads this month's use from the recorded calls, ignoring earlier months", async () => {
+    it("reads this month's use from the day buckets (every instance's writes), ignoring earlier months", async () => {
       const lastMonth = new Date(monthStart().getTime() - 86_400_000);
-      const record = (tokenId: string, tokens: number, createdAt?: Date) =>
-        prisma.gatewayCall.create({
-          data: { orgId: o.org.id, gatewayId: gateway.id, tokenId, model: MODEL_A, inputTokens: tokens, outputTokens: 0, streamed: false, createdAt },
+      const record = (tokenId: string, modelTokens: number, day = new Date()) =>
+        prisma.tokenUsageDay.upsert({
+          where: { tokenId_day: { tokenId, day: new Date(day.toISOString().slice(0, 10)) } },
+          create: { tokenId, day: new Date(day.toISOString().slice(0, 10)), count: 1, modelTokens },
+          update: { modelTokens: { increment: modelTokens } },
         });
 
       const fresh = await issue(rules({ monthlyTokenBudget: 100 }));
@@ -198,13 +201,46 @@ describe.each(testDatabases)("gateway token rules on $name", ({ name }) => {
       expect((await send(fresh.secret, MODEL_A)).status).toBe(200);
 
       const spent = await issue(rules({ monthlyTokenBudget: 100 }));
-      await record(spent.id, 60);
-      await record(spent.id, 40);
+      await record(spent.id, 100);
       expectApiError(await send(spent.secret, MODEL_A), 429, "rate_limit_error", /100 tokens/);
 
       const almost = await issue(rules({ monthlyTokenBudget: 100 }));
       await record(almost.id, 99);
       expect((await send(almost.secret, MODEL_A)).status).toBe(200);
+    });
+
+    it("stays exact while the tally is written between calls", async () => {
+      const t = await issue(rules({ monthlyTokenBudget: 20 }));
+      const admittedAt: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        await flushUsage(); // what was counted moves from the tally to the database
+        const before = await sumOfCalls(t.id);
+        const r = await send(t.secret, MODEL_A, "x".repeat(12)); // 6 tokens
+        if (r.status !== 200) break;
+        admittedAt.push(before);
+      }
+      expect(admittedAt).toEqual([0, 6, 12, 18]);
+      await flushUsage();
+      expect((await tokenView(prisma, o.org.id, t.id))?.monthTokens).toBe(24);
+    });
+
+    it("sees use written by another instance after the re-read interval", async () => {
+      const t = await issue(rules({ monthlyTokenBudget: 50 }));
+      expect((await send(t.secret, MODEL_A)).status).toBe(200); // 2 tokens; this instance knows the month now
+      // Another instance spends the rest: it reaches this one's view within a re-read.
+      await flushUsage();
+      await prisma.tokenUsageDay.update({
+        where: { tokenId_day: { tokenId: t.id, day: new Date(new Date().toISOString().slice(0, 10)) } },
+        data: { modelTokens: { increment: 48 } },
+      });
+      const deadline = Date.now() + 3 * REFRESH_MS + 1_000;
+      let refused = false;
+      while (!refused && Date.now() < deadline) {
+        const r = await send(t.secret, MODEL_A, "x");
+        refused = r.status === 429;
+        if (!refused) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(refused).toBe(true);
     });
 
     it("does not limit a token without a budget", async () => {

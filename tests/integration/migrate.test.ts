@@ -113,6 +113,34 @@ describe.each(testDatabases)("migrate() on $name", ({ name }) => {
     expect(await migrate(session, dir)).toEqual([]);
   });
 
+  it("backfills this month's model tokens from the recorded gateway calls", async () => {
+    const dir = await copyOfMigrations();
+    const [backfill] = (await migrationNames(dir)).filter((n) => n.endsWith("_usage_model_tokens"));
+    await rm(path.join(dir, backfill), { recursive: true });
+    await migrate(session, dir);
+    await session.exec(`
+      INSERT INTO "Organization" (id, slug, name) VALUES ('o1', 'o1', 'O');
+      INSERT INTO "Token" (id, "orgId", kind, name, hash, prefix, last4, "updatedAt")
+        VALUES ('t1', 'o1', 'GATEWAY', 'g', 'h1', 'ksg_', 'abcd', now());
+      INSERT INTO "TokenUsageDay" ("tokenId", day, count) VALUES ('t1', '2026-11-02', 2);
+      INSERT INTO "GatewayCall" (id, "orgId", "tokenId", model, "inputTokens", "outputTokens", streamed, "createdAt") VALUES
+        ('c1', 'o1', 't1', 'm', 10, 5, false, '2026-11-02 10:00'),
+        ('c2', 'o1', 't1', 'm', 1, 1, false, '2026-11-02 23:59'),
+        ('c3', 'o1', 't1', 'm', 7, 0, true, '2026-11-03 00:00'),
+        ('c4', 'o1', NULL, 'm', 99, 99, false, '2026-11-03 00:00');
+    `);
+
+    expect(await migrate(session)).toEqual([backfill]);
+    const days = await session.query<{ day: string; count: string; modelTokens: string }>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, count::text, "modelTokens"::text AS "modelTokens" FROM "TokenUsageDay" ORDER BY day`,
+    );
+    // The calls that day keep their count; the day without a bucket gets one, with no calls.
+    expect(days).toEqual([
+      { day: "2026-11-02", count: "2", modelTokens: "17" },
+      { day: "2026-11-03", count: "0", modelTokens: "7" },
+    ]);
+  });
+
   if (name === "postgres") {
     it("lets two instances start at once: one applies, the other waits and applies nothing", async () => {
       const other = await db.driver.session();

@@ -16,7 +16,7 @@ export const POST = tokenRoute(GATEWAY_API, async ({ request, principal, db }) =
   if (!gateway.models.includes(body.model)) {
     throw new ApiError(400, `model: "${body.model}" is not available on this gateway. Available: ${gateway.models.join(", ")}.`);
   }
-  await enforceTokenRules(db, principal, body.model);
+  await enforceTokenRules(principal, body.model);
   const streamed = body.stream === true;
 
   if (gateway.upstreamType === "ECHO") {
