@@ -7,6 +7,7 @@ import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { rolePermissions, type ApiPermission } from "@/lib/authz";
 import { hashToken, parseToken, type TokenKind } from "./format";
+import { coveredAt } from "./change-feed";
 import { onTokenChanged } from "./events";
 import { compileAllowlist, type IpMatcher } from "./rules";
 import { authenticates } from "./status";
@@ -42,16 +43,22 @@ export interface Principal {
 }
 
 /**
- * Repeated calls with the same token are answered from memory for at most
- * CACHE_MS, so verification costs a hash and a map lookup. A change made on
- * this instance (revoke, deactivate, regenerate, membership change) drops the
- * entry at once through tokenChanged(); other instances see it when their
- * entry ages out, so a revocation takes effect everywhere within CACHE_MS.
+ * Repeated calls with the same token are answered from memory, so verification
+ * costs a hash and a map lookup. The promise: any change to what a token may do
+ * (revoke, deactivate, regenerate, rules, its member's role, the org's slug) is
+ * honoured on every instance within FRESH_MS. A change made in this process drops
+ * the entry at once (tokenChanged); changes made elsewhere arrive through the
+ * change feed (./change-feed.ts). So an entry is trusted for up to CACHE_MS while
+ * the feed has applied every change committed until FRESH_MS ago, and only for
+ * FRESH_MS when the feed is not running or cannot reach the database.
  * Unknown tokens are cached too (as null), so guessing cannot hammer the database.
  */
-export const CACHE_MS = Math.min(Number(process.env.KEYSMITH_VERIFY_CACHE_MS ?? 1_000), 1_000);
+export const FRESH_MS = 1_000;
+/** 0 turns the cache off (the benchmark's uncached lookups). */
+export const CACHE_MS = Number(process.env.KEYSMITH_VERIFY_CACHE_MS ?? 5 * 60_000);
 const MAX_ENTRIES = 50_000;
-type Entry = { principal: Principal | null; until: number };
+/** `at`: when the lookup that produced it began. */
+type Entry = { principal: Principal | null; at: number; until: number };
 const cacheKey = Symbol.for("keysmith.verify-cache");
 const g = globalThis as typeof globalThis & { [cacheKey]?: Map<string, Entry> };
 const cache: Map<string, Entry> = (g[cacheKey] ??= new Map());
@@ -61,12 +68,18 @@ const genKey = Symbol.for("keysmith.verify-cache.generation");
 const gs = globalThis as typeof globalThis & { [genKey]?: { n: number } };
 if (!gs[genKey]) {
   const generation = (gs[genKey] = { n: 0 });
-  onTokenChanged((hash) => {
+  onTokenChanged((change) => {
     generation.n++;
-    cache.delete(hash);
+    if ("hash" in change) cache.delete(change.hash);
+    else for (const [hash, e] of cache) if (e.principal?.orgId === change.orgId) cache.delete(hash);
   });
 }
 const generation = gs[genKey]!;
+
+function trusted(e: Entry, nowMs: number): boolean {
+  if (e.until <= nowMs) return false;
+  return nowMs - e.at < FRESH_MS || coveredAt() >= nowMs - FRESH_MS;
+}
 
 function remember(hash: string, principal: Principal | null, nowMs: number) {
   if (CACHE_MS <= 0) return;
@@ -78,7 +91,7 @@ function remember(hash: string, principal: Principal | null, nowMs: number) {
       if (--n <= 0) break;
     }
   }
-  cache.set(hash, { principal, until: nowMs + CACHE_MS });
+  cache.set(hash, { principal, at: nowMs, until: nowMs + CACHE_MS });
 }
 
 const inflightKey = Symbol.for("keysmith.verify-inflight");
@@ -91,7 +104,7 @@ export async function verifyToken(db: PrismaClient, candidate: string, now = new
   const hash = hashToken(candidate);
   const nowMs = now.getTime();
   const hit = cache.get(hash);
-  if (hit && hit.until > nowMs) {
+  if (hit && trusted(hit, nowMs)) {
     // The expiry is checked on every use: a cached token still expires on time.
     return hit.principal && (!hit.principal.usableUntil || hit.principal.usableUntil.getTime() > nowMs) ? hit.principal : null;
   }
