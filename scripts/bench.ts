@@ -48,6 +48,8 @@ const ORG = "acme";
 const ADMIN = { email: "admin@keysmith.local", password: `bench-${randomBytes(6).toString("hex")}` };
 
 const TARGETS = {
+  /** Guard rails: throughput with rules at least this share of the same calls without. */
+  rulesRelative: 0.95,
   meRatio: 0.85,
   meP99AddedMs: 2,
   ratio401: 0.95,
@@ -238,7 +240,10 @@ async function main() {
 
     const probe = (c.probe = await openLookupProbe(database));
     const load = (c.load = new LoadGenerator(ROOT));
-    const scenarios = opts.scenarios as SegmentScenario[];
+    // With --rules each of me/gpt is followed by its twin on tokens with guard rails.
+    const scenarios = (opts.scenarios as SegmentScenario[]).flatMap((s): SegmentScenario[] =>
+      opts.rules && (s === "me" || s === "gpt") ? [s, `${s}_rules`] : [s],
+    );
     const sequence: MeasuredSegment[] = [];
     if (opts.warmup > 0) {
       log(`warm-up (${opts.warmup} s each, not measured):`);
@@ -332,14 +337,15 @@ function report(
 
   const me = by("me");
   const gpt = by("gpt");
-  const expected = (me?.ok2xxAll ?? 0) + (gpt?.ok2xxAll ?? 0);
+  const hot = (["me", "gpt", "me_rules", "gpt_rules"] as const).map(by);
+  const expected = hot.reduce((n, s) => n + (s?.ok2xxAll ?? 0), 0);
   const counted = usage.workspaceCount + usage.gatewayCount;
   const countedDays = usage.workspaceDays + usage.gatewayDays;
   const exact = counted === expected && countedDays === expected;
-  const lost = (me?.lostAll ?? 0) + (gpt?.lostAll ?? 0);
+  const lost = hot.reduce((n, s) => n + (s?.lostAll ?? 0), 0);
   log("");
   log(
-    `usage: autocannon received ${expected} 2xx on hot tokens (me ${me?.ok2xxAll ?? 0}, gpt ${gpt?.ok2xxAll ?? 0}); database "usageCount" sum ${counted} (workspace ${usage.workspaceCount}, gateway ${usage.gatewayCount}), "TokenUsageDay" sum ${countedDays}: ${exact ? "exact" : "MISMATCH"}`,
+    `usage: autocannon received ${expected} 2xx on hot tokens (${hot.filter(Boolean).map((s) => `${s!.scenario} ${s!.ok2xxAll}`).join(", ")}); database "usageCount" sum ${counted} (workspace ${usage.workspaceCount}, gateway ${usage.gatewayCount}), "TokenUsageDay" sum ${countedDays}: ${exact ? "exact" : "MISMATCH"}`,
   );
   if (!exact && lost > 0) {
     log(`  ${lost} request(s) on hot tokens timed out or lost their connection client-side; the server may have answered (and counted) them after autocannon gave up: difference ${counted - expected}`);
@@ -375,6 +381,18 @@ function report(
       lines.push([`${s.scenario}_db_lookups_per_req`, fmt(n / s.responses, 3)]);
     }
   }
+  // Guard rails: each rules scenario against its twin, both relative to the baselines next to them.
+  const rulesVerdicts: boolean[] = [];
+  for (const [plain, ruled] of [[me, by("me_rules")], [gpt, by("gpt_rules")]] as const) {
+    if (!plain || !ruled) continue;
+    const relative = ruled.ratio / plain.ratio;
+    rulesVerdicts.push(relative >= TARGETS.rulesRelative);
+    lines.push([`${ruled.scenario}_vs_${plain.scenario}_rps`, fmt(relative, 3)]);
+    lines.push([`${ruled.scenario}_vs_${plain.scenario}_server_cpu_per_req`, fmt(ruled.serverCpuMsPerRequest / plain.serverCpuMsPerRequest, 3)]);
+    if (database.kind === "postgres") {
+      lines.push([`${ruled.scenario}_vs_${plain.scenario}_postgres_cpu_per_req`, fmt(ruled.postgresCpuMsPerRequest / plain.postgresCpuMsPerRequest, 3)]);
+    }
+  }
   lines.push(["usage_expected", expected], ["usage_counted", counted], ["usage_days_counted", countedDays], ["usage_exact", String(exact)], ["usage_client_lost_requests", lost]);
   lines.push(["lookup_uncached_p50_ms", fmt(lookup.p50, 3)], ["lookup_uncached_p99_ms", fmt(lookup.p99, 3)], ["lookup_uncached_per_s", fmt(lookup.perSecond, 0)]);
   if (page) lines.push(["page_p50_ms", fmt(page.p50, 1)], ["page_p90_ms", fmt(page.p90, 1)], ["page_loads", page.loads]);
@@ -387,6 +405,7 @@ function report(
   }
   const g401 = by("garbage401");
   if (g401) lines.push(["target_garbage401_rps_ratio_ge_0.95", verdict(g401.ratio >= TARGETS.ratio401)]);
+  if (rulesVerdicts.length) lines.push(["target_rules_rps_within_5pct", verdict(rulesVerdicts.every(Boolean))]);
   const allErrors = summaries.reduce((a, s) => a + s.errors, 0);
   lines.push([`target_zero_errors_at_${opts.connections}_connections`, verdict(allErrors === 0)]);
   lines.push(["target_usage_exact", verdict(exact)]);

@@ -16,7 +16,7 @@ export interface BenchOptions {
   scenarios: string[];
   /** How many of the 1,000 hot tokens the load spreads over (diagnostics: 1 = every call hits the cache). */
   hotTokens: number;
-  /** Put one guard rail of each kind on the hot tokens (SPEC §9), to compare with a run without. */
+  /** Also run me_rules/gpt_rules: the same calls with tokens carrying one guard rail of each kind (SPEC §9). */
   rules: boolean;
 }
 
@@ -35,8 +35,11 @@ const USAGE = `Usage: npm run bench -- [options]
   --only a,b        only these scenarios (${SCENARIOS.join(", ")})
   --hot-tokens K    spread the load over K of the 1,000 hot tokens (default 1000; a
                     diagnostic: with 1 nearly every call is answered from the cache)
-  --rules           one guard rail of each kind on the hot tokens (IP allowlist, rate
-                    limit; gateway tokens also a model allowlist and a budget)
+  --rules           also run me_rules and gpt_rules, each right after me / gpt: the
+                    same calls on 1,000 more hot tokens of each kind that carry one
+                    guard rail of each kind (IP allowlist, rate limit; gateway tokens
+                    also a model allowlist and a budget); reports them relative to
+                    me / gpt in the same run
   --no-build        reuse the existing build in $KEYSMITH_DIST_DIR (default .next-bench)
   --keep            keep the benchmark database afterwards
 

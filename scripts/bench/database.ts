@@ -41,6 +41,9 @@ export interface BenchDatabase {
 export interface HotTokens {
   workspace: string[];
   gateway: string[];
+  /** With `rules`: as many more of each kind, carrying guard rails. */
+  workspaceRules: string[];
+  gatewayRules: string[];
 }
 
 export interface SeedSummary {
@@ -133,15 +136,19 @@ interface Row {
   gatewayId: string | null;
   createdById: string | null;
   createdAt: number;
+  /** Guard rails, as SQL literals (defaults: none). */
+  rules?: { ipAllowlist: string; rateLimitPerMinute: number; allowedModels: string; monthlyTokenBudget: number | null };
 }
 
 function rowSql(r: Row, now: string): string {
   return `(${sqlString(r.id)},${sqlString(r.orgId)},'${r.kind}',${sqlString(r.name)},'${r.hash}',${sqlString(r.prefix)},${sqlString(r.last4)},'${r.permissions}',${
     r.gatewayId ? sqlString(r.gatewayId) : "NULL"
-  },${r.createdById ? sqlString(r.createdById) : "NULL"},'${timestamp(r.createdAt)}','${now}')`;
+  },${r.createdById ? sqlString(r.createdById) : "NULL"},'${timestamp(r.createdAt)}','${now}',${
+    r.rules ? `'${r.rules.ipAllowlist}',${r.rules.rateLimitPerMinute},'${r.rules.allowedModels}',${r.rules.monthlyTokenBudget ?? "NULL"}` : "'{}',NULL,'{}',NULL"
+  })`;
 }
 
-const INSERT_HEAD = `INSERT INTO "Token" (id, "orgId", kind, name, hash, prefix, last4, permissions, "gatewayId", "createdById", "createdAt", "updatedAt") VALUES `;
+const INSERT_HEAD = `INSERT INTO "Token" (id, "orgId", kind, name, hash, prefix, last4, permissions, "gatewayId", "createdById", "createdAt", "updatedAt", "ipAllowlist", "rateLimitPerMinute", "allowedModels", "monthlyTokenBudget") VALUES `;
 
 /**
  * Applies migrations, seeds the demo org (admin with the given credentials),
@@ -174,9 +181,11 @@ export async function seedBenchDatabase(
       `INSERT INTO "Gateway" (id, "orgId", name, slug, "upstreamType", models, "updatedAt") VALUES ($1, $2, 'Bench echo', $3, 'ECHO', $4, now())`,
       [gatewayId, acme.id, GATEWAY_SLUG, [GATEWAY_MODEL]],
     );
-    // 1,000 hot workspace + 1,000 hot gateway tokens, acme filled up to 10,000 workspace tokens, the rest elsewhere.
-    const acmeFiller = Math.max(0, Math.min(ACME_WORKSPACE_TOKENS - HOT_TOKENS, total - 2 * HOT_TOKENS));
-    const others = Math.max(0, total - 2 * HOT_TOKENS - acmeFiller);
+    // 1,000 hot workspace + 1,000 hot gateway tokens (twice that with rules), acme filled up
+    // to 10,000 workspace tokens, the rest elsewhere.
+    const hotSets = options.rules ? 2 : 1;
+    const acmeFiller = Math.max(0, Math.min(ACME_WORKSPACE_TOKENS - HOT_TOKENS * hotSets, total - 2 * HOT_TOKENS * hotSets));
+    const others = Math.max(0, total - 2 * HOT_TOKENS * hotSets - acmeFiller);
     const orgCount = others > 0 ? OTHER_ORGS : 0;
     const orgIds: string[] = [];
     if (orgCount > 0) {
@@ -192,7 +201,7 @@ export async function seedBenchDatabase(
     const now = Date.now();
     const nowSql = timestamp(now);
     const salt = randomBytes(8).toString("hex");
-    const tokens: HotTokens = { workspace: [], gateway: [] };
+    const tokens: HotTokens = { workspace: [], gateway: [], workspaceRules: [], gatewayRules: [] };
     let written = 0;
     let batch: string[] = [];
     let lastLog = Date.now();
@@ -210,16 +219,28 @@ export async function seedBenchDatabase(
       batch.push(rowSql(row, nowSql));
       if (batch.length >= ROWS_PER_INSERT) await flush();
     };
-    const hot = (kind: "WORKSPACE" | "GATEWAY", i: number): Row => {
+    // One guard rail of each kind, none of which refuses the load: the loopback ranges, a rate
+    // limit far above it, and for gateway tokens the bench model and a budget no run reaches.
+    const ruled = (workspace: boolean) => ({
+      ipAllowlist: "{127.0.0.0/8,::1/128}",
+      rateLimitPerMinute: 100_000_000,
+      allowedModels: workspace ? "{}" : `{${GATEWAY_MODEL}}`,
+      monthlyTokenBudget: workspace ? null : 2_000_000_000,
+    });
+    const hot = (kind: "WORKSPACE" | "GATEWAY", i: number, withRules = false): Row => {
       const secret = generateToken(kind);
-      (kind === "WORKSPACE" ? tokens.workspace : tokens.gateway).push(secret);
-      const { prefix, last4 } = displayParts(secret);
       const workspace = kind === "WORKSPACE";
+      const list = withRules ? (workspace ? tokens.workspaceRules : tokens.gatewayRules) : workspace ? tokens.workspace : tokens.gateway;
+      list.push(secret);
+      const { prefix, last4 } = displayParts(secret);
+      const tag = withRules ? "r" : "";
       return {
-        id: `bh${workspace ? "w" : "g"}${salt}${i.toString(36).padStart(4, "0")}`,
+        id: `bh${workspace ? "w" : "g"}${tag}${salt}${i.toString(36).padStart(4, "0")}`,
         orgId: acme.id,
         kind,
-        name: `${workspace ? HOT_WORKSPACE_PREFIX : HOT_GATEWAY_PREFIX}${String(i).padStart(4, "0")}`,
+        // The usage check finds hot tokens by these name prefixes, with or without rules.
+        name: `${workspace ? HOT_WORKSPACE_PREFIX : HOT_GATEWAY_PREFIX}${tag}${String(i).padStart(4, "0")}`,
+        rules: withRules ? ruled(workspace) : undefined,
         hash: hashToken(secret),
         prefix,
         last4,
@@ -227,7 +248,7 @@ export async function seedBenchDatabase(
         gatewayId: workspace ? null : gatewayId,
         createdById: user.id,
         // Newest first on the console's list: the hot ones sit on the first pages.
-        createdAt: now - i * 1_000,
+        createdAt: now - (withRules ? HOT_TOKENS + i : i) * 1_000,
       };
     };
     // Filler: a precomputed SHA-256 of a secret nobody holds; shaped like a workspace token for display.
@@ -244,36 +265,27 @@ export async function seedBenchDatabase(
         permissions: "{projects:read}",
         gatewayId: null,
         createdById,
-        createdAt: now - (HOT_TOKENS + i) * 1_000,
+        createdAt: now - (HOT_TOKENS * hotSets + i) * 1_000,
       };
     };
 
     for (let i = 0; i < HOT_TOKENS; i++) await push(hot("WORKSPACE", i));
     for (let i = 0; i < HOT_TOKENS; i++) await push(hot("GATEWAY", i));
+    if (options.rules) {
+      for (let i = 0; i < HOT_TOKENS; i++) await push(hot("WORKSPACE", i, true));
+      for (let i = 0; i < HOT_TOKENS; i++) await push(hot("GATEWAY", i, true));
+      log("guard rails on 1,000 more hot tokens of each kind: IP allowlist, rate limit; gateway tokens also a model allowlist and a budget");
+    }
     for (let i = 0; i < acmeFiller; i++) await push(filler(i, acme.id, user.id));
     for (let i = 0; i < others; i++) {
       await push(filler(ACME_WORKSPACE_TOKENS + i, orgIds[i % orgIds.length], null));
     }
     await flush();
-    if (options.rules) {
-      // One guard rail of each kind on every hot token, none of which refuses the load:
-      // an IP allowlist with the loopback ranges, a rate limit far above the load, and for
-      // gateway tokens a model allowlist and a budget far above what a run uses.
-      await session.query(
-        `UPDATE "Token" SET "ipAllowlist" = $1, "rateLimitPerMinute" = 100000000 WHERE name LIKE $2 OR name LIKE $3`,
-        [["127.0.0.0/8", "::1/128"], `${HOT_WORKSPACE_PREFIX}%`, `${HOT_GATEWAY_PREFIX}%`],
-      );
-      await session.query(`UPDATE "Token" SET "allowedModels" = $1, "monthlyTokenBudget" = 2000000000 WHERE name LIKE $2`, [
-        [GATEWAY_MODEL],
-        `${HOT_GATEWAY_PREFIX}%`,
-      ]);
-      log("guard rails on every hot token: IP allowlist, rate limit; gateway tokens also a model allowlist and a budget");
-    }
     // What autovacuum would do soon after a bulk load on a real server: fresh planner statistics.
     await session.exec(`ANALYZE "Token"`);
     return {
       total: written,
-      acmeWorkspace: HOT_TOKENS + acmeFiller,
+      acmeWorkspace: HOT_TOKENS * hotSets + acmeFiller,
       otherOrgs: others,
       seconds: (Date.now() - started) / 1000,
       tokens,

@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 
 import { checksum, generateToken } from "@/lib/tokens/format";
+import type { HotTokens } from "./database";
 import type { SegmentRequest, SegmentResult } from "./types";
 
 const GARBAGE_POOL = 1_000;
@@ -40,12 +41,13 @@ function percentile(sorted: Float64Array, p: number): number {
 type AutocannonRequest = NonNullable<autocannon.Options["requests"]>[number];
 
 function requestsFor(req: SegmentRequest): { path: string; method: "GET" | "POST"; requests: AutocannonRequest[] } {
-  const tokens = req.tokenFile ? (JSON.parse(readFileSync(req.tokenFile, "utf8")) as { workspace: string[]; gateway: string[] }) : null;
+  const tokens = req.tokenFile ? (JSON.parse(readFileSync(req.tokenFile, "utf8")) as HotTokens) : null;
   switch (req.scenario) {
     case "baseline":
       return { path: "/api/health", method: "GET", requests: [{ method: "GET", path: "/api/health" }] };
-    case "me": {
-      const list = tokens!.workspace.slice(0, req.hotTokens);
+    case "me":
+    case "me_rules": {
+      const list = (req.scenario === "me" ? tokens!.workspace : tokens!.workspaceRules).slice(0, req.hotTokens);
       return {
         path: "/api/v1/app/me",
         method: "GET",
@@ -85,8 +87,9 @@ function requestsFor(req: SegmentRequest): { path: string; method: "GET" | "POST
           },
         ],
       };
-    case "gpt": {
-      const list = tokens!.gateway.slice(0, req.hotTokens);
+    case "gpt":
+    case "gpt_rules": {
+      const list = (req.scenario === "gpt" ? tokens!.gateway : tokens!.gatewayRules).slice(0, req.hotTokens);
       const body = JSON.stringify({ model: req.gatewayModel, max_tokens: 16, messages: [{ role: "user", content: "ping from the benchmark" }] });
       return {
         path: "/api/gpt/v1/messages",

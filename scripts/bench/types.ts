@@ -1,5 +1,6 @@
 /** Messages between the bench (scripts/bench/load.ts) and its load generator (scripts/bench/load-worker.ts). */
-export type SegmentScenario = "baseline" | "me" | "garbage401" | "unknown401" | "gpt";
+/** `me_rules`/`gpt_rules`: the same calls as `me`/`gpt`, with tokens that carry guard rails (`--rules`). */
+export type SegmentScenario = "baseline" | "me" | "garbage401" | "unknown401" | "gpt" | "me_rules" | "gpt_rules";
 
 export interface SegmentRequest {
   scenario: SegmentScenario;
