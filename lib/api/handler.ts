@@ -6,7 +6,7 @@ import type { ApiPermission } from "@/lib/authz";
 import { clientIpFromHeaders, userAgentFromHeaders } from "@/lib/request-info";
 import type { TokenKind } from "@/lib/tokens/format";
 import { recordIpDenial } from "@/lib/tokens/denials";
-import { rateHeaders, takeRate } from "@/lib/tokens/rules";
+import { peekRate, rateHeaders, takeRate } from "@/lib/tokens/rules";
 import { recordUsage } from "@/lib/tokens/usage";
 import { verifyToken, type Principal } from "@/lib/tokens/verify";
 import { ApiError, errorResponse, UNAUTHENTICATED } from "./errors";
@@ -99,40 +99,41 @@ export function tokenRoute<P = Record<string, never>>(
       const prisma = await db();
       const principal = await verifyToken(prisma, presented);
       if (!principal) throw new ApiError(401, UNAUTHENTICATED);
-      if (!options.kinds.includes(principal.kind)) {
-        throw new ApiError(403, "This kind of token cannot be used with this API.");
-      }
-      if (options.requireOrgHeader) {
-        const org = request.headers.get("x-org")?.trim();
-        if (!org) throw new ApiError(400, 'The "x-org" header is required: set it to your organization\'s slug.');
-        if (org !== principal.orgSlug) throw new ApiError(403, "This token does not belong to that organization.");
-      }
-      const ip = clientIpFromHeaders(request.headers);
-      const userAgent = userAgentFromHeaders(request.headers);
-      if (principal.ipMatcher && !principal.ipMatcher.allows(ip)) {
-        recordIpDenial(prisma, principal, ip, userAgent);
-        throw new ApiError(403, `This token's IP allowlist (${principal.ipAllowlist.join(", ")}) does not include ${ip ?? "the caller's address"}.`);
-      }
-      let limitHeaders: Record<string, string> = {};
-      if (principal.rateLimitPerMinute) {
-        const decision = takeRate(principal.tokenId, principal.rateLimitPerMinute);
-        limitHeaders = rateHeaders(decision);
-        if (!decision.allowed) {
-          throw new ApiError(429, `Rate limit of ${decision.limit} requests per minute exceeded.`, {
-            ...limitHeaders,
-            "retry-after": String(decision.resetSeconds),
-          });
-        }
-      }
-      try {
-        const response = await handler({ request, principal, params: await route.params, db: prisma, ip, userAgent });
-        if (response.ok) recordUsage(db, principal.tokenId, ip);
+      // A token with a rate limit reports its window on every response; refusals before the
+      // limit applies (kind, org, IP allowlist) show it without using it up.
+      const limit = principal.rateLimitPerMinute;
+      let limitHeaders = limit ? rateHeaders(peekRate(principal.tokenId, limit)) : {};
+      const withLimitHeaders = (response: Response) => {
         for (const [k, v] of Object.entries(limitHeaders)) response.headers.set(k, v);
         return response;
+      };
+      try {
+        if (!options.kinds.includes(principal.kind)) {
+          throw new ApiError(403, "This kind of token cannot be used with this API.");
+        }
+        if (options.requireOrgHeader) {
+          const org = request.headers.get("x-org")?.trim();
+          if (!org) throw new ApiError(400, 'The "x-org" header is required: set it to your organization\'s slug.');
+          if (org !== principal.orgSlug) throw new ApiError(403, "This token does not belong to that organization.");
+        }
+        const ip = clientIpFromHeaders(request.headers);
+        const userAgent = userAgentFromHeaders(request.headers);
+        if (principal.ipMatcher && !principal.ipMatcher.allows(ip)) {
+          recordIpDenial(prisma, principal, ip, userAgent);
+          throw new ApiError(403, `This token's IP allowlist (${principal.ipAllowlist.join(", ")}) does not include ${ip ?? "the caller's address"}.`);
+        }
+        if (limit) {
+          const decision = takeRate(principal.tokenId, limit);
+          limitHeaders = rateHeaders(decision);
+          if (!decision.allowed) {
+            throw new ApiError(429, `Rate limit of ${decision.limit} requests per minute exceeded.`, { "retry-after": String(decision.resetSeconds) });
+          }
+        }
+        const response = await handler({ request, principal, params: await route.params, db: prisma, ip, userAgent });
+        if (response.ok) recordUsage(db, principal.tokenId, ip);
+        return withLimitHeaders(response);
       } catch (error) {
-        const failed = toErrorResponse(error);
-        for (const [k, v] of Object.entries(limitHeaders)) failed.headers.set(k, v);
-        return failed;
+        return withLimitHeaders(toErrorResponse(error));
       }
     } catch (error) {
       return toErrorResponse(error);

@@ -82,6 +82,15 @@ const windows: Map<string, Window> = (g[windowsKey] ??= new Map());
  * at most N × limit calls in a minute (documented bound).
  */
 export function takeRate(tokenId: string, limit: number, nowMs = Date.now()): RateDecision {
+  return rateWindow(tokenId, limit, nowMs, true);
+}
+
+/** The window as it stands, without using it up: for responses refused before the limit applies. */
+export function peekRate(tokenId: string, limit: number, nowMs = Date.now()): RateDecision {
+  return rateWindow(tokenId, limit, nowMs, false);
+}
+
+function rateWindow(tokenId: string, limit: number, nowMs: number, take: boolean): RateDecision {
   const minute = Math.floor(nowMs / 60_000);
   let w = windows.get(tokenId);
   if (!w || w.minute !== minute) {
@@ -93,7 +102,7 @@ export function takeRate(tokenId: string, limit: number, nowMs = Date.now()): Ra
   }
   const resetSeconds = Math.max(1, Math.ceil(((minute + 1) * 60_000 - nowMs) / 1000));
   if (w.count >= limit) return { allowed: false, limit, remaining: 0, resetSeconds };
-  w.count++;
+  if (take) w.count++;
   return { allowed: true, limit, remaining: limit - w.count, resetSeconds };
 }
 

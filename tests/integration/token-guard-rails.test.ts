@@ -297,13 +297,26 @@ describe.each(testDatabases)("token guard rails on the Workspace API on $name", 
       expect((await api(rotated.secret).me()).status).toBe(429);
     });
 
-    it("does not spend the limit on calls refused by the allowlist", async () => {
+    it("does not spend the limit on calls refused by the allowlist, and shows the window on those refusals", async () => {
       const t = await issue(rules({ ipAllowlist: "10.0.0.0/8", rateLimitPerMinute: 1 }));
       await roomInThisMinute();
-      for (let i = 0; i < 3; i++) expect((await api(t.secret, { ip: "11.0.0.1" }).me()).status).toBe(403);
+      for (let i = 0; i < 3; i++) {
+        const refused = await api(t.secret, { ip: "11.0.0.1" }).me();
+        expect(refused.status).toBe(403);
+        expect(rateHeadersOf(refused.headers)).toMatchObject({ limit: "1", remaining: "1" });
+      }
       const r = await api(t.secret, { ip: "10.0.0.1" }).me();
       expect(r.status, r.text).toBe(200);
       expect(rateHeadersOf(r.headers).remaining).toBe("0");
+    });
+
+    it("shows the window, unspent, on a refusal about the org", async () => {
+      const t = await issue(rules({ rateLimitPerMinute: 5 }));
+      await roomInThisMinute();
+      const wrongOrg = await api(t.secret, { org: `elsewhere-${uniq()}` }).me();
+      expect(wrongOrg.status).toBe(403);
+      expect(rateHeadersOf(wrongOrg.headers)).toMatchObject({ limit: "5", remaining: "5" });
+      expect(rateHeadersOf((await api(t.secret).me()).headers)).toMatchObject({ limit: "5", remaining: "4" });
     });
   });
 });
