@@ -8,8 +8,9 @@
  *
  * which is exact for one instance. The first check of a token waits for one
  * read; after that a check at least REFRESH_MS after the last read asks for a
- * re-read in the background (batched with every other token due), so use by
- * other instances shows up within about FLUSH_MS + REFRESH_MS. Two things can
+ * re-read in the background, gathered for GATHER_MS with every other token due
+ * into one query, so use by other instances shows up within about FLUSH_MS +
+ * REFRESH_MS + GATHER_MS (3 s), at no more than two queries a second. Two things can
  * overshoot a budget: calls admitted together at its edge (a call's size is
  * known only when it ends), and other instances' use in that window.
  */
@@ -17,9 +18,9 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { exclusiveOfFlush, onWritten, unwrittenModelTokens, utcDay } from "@/lib/tokens/usage";
 import { monthStart } from "@/lib/tokens/rules";
 
-export const REFRESH_MS = Number(process.env.KEYSMITH_BUDGET_REFRESH_MS ?? 1_000);
+export const REFRESH_MS = Number(process.env.KEYSMITH_BUDGET_REFRESH_MS ?? 2_000);
 /** How long background re-reads wait to gather more tokens into one query. */
-const GATHER_MS = 100;
+export const GATHER_MS = 500;
 
 type GetDb = () => Promise<PrismaClient>;
 /** `base`: the month's model tokens in the database for `month` ("YYYY-MM"), as this process knows it. */

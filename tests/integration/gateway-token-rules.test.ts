@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { monthStart, nextMonthStart, type TokenRules } from "@/lib/tokens/rules";
 import { issueToken, tokenView, TokenError, updateTokenRules } from "@/lib/tokens/service";
-import { REFRESH_MS } from "@/lib/gateways/budget";
+import { GATHER_MS, REFRESH_MS } from "@/lib/gateways/budget";
 import { flushUsage } from "@/lib/tokens/usage";
 
 import { openAppDb, type AppDb } from "../support/app-db";
@@ -233,7 +233,7 @@ describe.each(testDatabases)("gateway token rules on $name", ({ name }) => {
         where: { tokenId_day: { tokenId: t.id, day: new Date(new Date().toISOString().slice(0, 10)) } },
         data: { modelTokens: { increment: 48 } },
       });
-      const deadline = Date.now() + 3 * REFRESH_MS + 1_000;
+      const deadline = Date.now() + 2 * (REFRESH_MS + GATHER_MS) + 1_000;
       let refused = false;
       while (!refused && Date.now() < deadline) {
         const r = await send(t.secret, MODEL_A, "x");
