@@ -93,12 +93,12 @@ async function readInto(getDb: GetDb, ids: string[], nowMs = Date.now()): Promis
 }
 
 /** This month's use for many tokens at once, as written so far (the console's lists, and the reads above). */
-export async function monthUsageByToken(db: Pick<PrismaClient, "tokenUsageDay">, tokenIds: string[], nowMs = Date.now()): Promise<Map<string, number>> {
+export async function monthUsageByToken(db: Pick<PrismaClient, "$queryRaw">, tokenIds: string[], nowMs = Date.now()): Promise<Map<string, number>> {
   if (tokenIds.length === 0) return new Map();
-  const rows = await db.tokenUsageDay.groupBy({
-    by: ["tokenId"],
-    where: { tokenId: { in: tokenIds }, day: { gte: monthStart(nowMs) } },
-    _sum: { modelTokens: true },
-  });
-  return new Map(rows.map((r) => [r.tokenId, Number(r._sum.modelTokens ?? 0)]));
+  // Raw SQL with one array parameter: the same text whatever the number of tokens.
+  const rows = await db.$queryRaw<Array<{ tokenId: string; tokens: bigint | number }>>`
+    SELECT "tokenId", SUM("modelTokens") AS tokens FROM "TokenUsageDay"
+     WHERE "tokenId" = ANY(${tokenIds}::text[]) AND day >= ${utcDay(monthStart(nowMs).getTime())}::date
+     GROUP BY "tokenId"`;
+  return new Map(rows.map((r) => [r.tokenId, Number(r.tokens)]));
 }
