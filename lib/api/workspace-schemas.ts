@@ -31,6 +31,9 @@ export const meResponse = z
     created_at: isoDate,
     created_by: z.object({ name: z.string(), email: z.string() }).nullable(),
     expires_at: isoDate.nullable(),
+    secret_expires_at: isoDate
+      .nullable()
+      .describe("When the secret used for this call stops working: expires_at, or for the previous secret during a rotation overlap, the end of the overlap if sooner."),
   })
   .meta({ id: "Me" });
 

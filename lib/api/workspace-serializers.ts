@@ -16,6 +16,7 @@ export function serializeMe(p: Principal): z.infer<typeof meResponse> {
     created_at: p.createdAt.toISOString(),
     created_by: p.createdBy,
     expires_at: p.expiresAt?.toISOString() ?? null,
+    secret_expires_at: p.usableUntil?.toISOString() ?? null,
   };
 }
 

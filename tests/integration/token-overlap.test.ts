@@ -94,7 +94,9 @@ describe.each(testDatabases)("token rotation with overlap on $name", ({ name }) 
     const row = await prisma.token.findUniqueOrThrow({ where: { id: t.id } });
     expect(row).toMatchObject({ hash: hashToken(rotated.secret), previousHash: hashToken(t.secret), previousValidUntil: new Date(validUntil) });
 
-    // The principal says until when each secret is usable.
+    // /me and the principal say until when each secret is usable.
+    expect(oldMe.json).toMatchObject({ expires_at: null, secret_expires_at: previous!.validUntil });
+    expect(newMe.json).toMatchObject({ expires_at: null, secret_expires_at: null });
     expect((await verifyToken(prisma, t.secret))?.usableUntil?.toISOString()).toBe(previous!.validUntil);
     expect((await verifyToken(prisma, rotated.secret))?.usableUntil).toBeNull();
 

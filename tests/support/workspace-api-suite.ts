@@ -180,6 +180,7 @@ export function workspaceApiSuite(kind: TestDatabaseKind, options: { skip?: bool
           created_at: expect.any(String),
           created_by: { name: admin.name, email: admin.email },
           expires_at: null,
+          secret_expires_at: null,
         });
       });
 
@@ -201,6 +202,7 @@ export function workspaceApiSuite(kind: TestDatabaseKind, options: { skip?: bool
           created_at: expect.any(String),
           created_by: { name: developer.name, email: developer.email },
           expires_at: null,
+          secret_expires_at: null,
         });
       });
 
@@ -219,6 +221,7 @@ export function workspaceApiSuite(kind: TestDatabaseKind, options: { skip?: bool
           created_at: expect.any(String),
           created_by: { name: admin.name, email: admin.email },
           expires_at: null,
+          secret_expires_at: null,
         });
       });
     });
