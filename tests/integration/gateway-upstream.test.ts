@@ -238,9 +238,13 @@ describe.each(testDatabases)("gateway API in front of an Anthropic-compatible up
 
   it("messages.stream() over the upstream yields the same final text", async () => {
     scenario = { kind: "stream", pieces: ["Final ", "text."], gapMs: 20 };
+    const callsBefore = (await gatewayCalls(app.prisma, tokenId)).length;
     const final = await client.messages.stream({ model: MODEL, max_tokens: 64, messages: [{ role: "user", content: "go" }] }).finalMessage();
     expect(final.content).toEqual([{ type: "text", text: "Final text." }]);
     expect(final.usage.output_tokens).toBe(17);
+    // A stream's call is recorded when it ends, after the client may be done: wait, so the
+    // record cannot land in the next test's count.
+    expect(await waitForGatewayCalls(app.prisma, tokenId, callsBefore + 1)).toHaveLength(callsBefore + 1);
   });
 
   // Regression: the upstream deadline used to stay bound to the response body, cutting off
@@ -248,8 +252,10 @@ describe.each(testDatabases)("gateway API in front of an Anthropic-compatible up
   it("lets a stream run longer than the upstream timeout while chunks keep arriving", async () => {
     const pieces = Array.from({ length: 16 }, (_, i) => `p${i} `);
     scenario = { kind: "stream", pieces, gapMs: CHUNK_GAP_MS }; // 21 events × 150 ms ≈ 3.1 s > 2 s, gaps ≪ 2 s
+    const callsBefore = (await gatewayCalls(app.prisma, tokenId)).length;
     const final = await client.messages.stream({ model: MODEL, max_tokens: 64, messages: [{ role: "user", content: "long" }] }).finalMessage();
     expect(final.content).toEqual([{ type: "text", text: pieces.join("") }]);
+    expect(await waitForGatewayCalls(app.prisma, tokenId, callsBefore + 1)).toHaveLength(callsBefore + 1); // see above
   }, 15_000);
 
   it("cuts a stream whose upstream goes silent for longer than the idle limit", async () => {
