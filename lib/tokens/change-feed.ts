@@ -68,15 +68,18 @@ export async function pollOnce(): Promise<void> {
   const startedAt = Date.now();
   try {
     const db = await getDb();
+    // Times stay in the database's clock, as epoch milliseconds (no time zone on the way).
     // The first poll reads the lookback window back from the database's own clock.
-    const since = state.dbNow === undefined ? null : new Date(state.dbNow - LOOKBACK_MS);
-    const [result] = await db.$queryRaw<Array<{ now: Date; rows: Row[] }>>`
-      SELECT (clock_timestamp() AT TIME ZONE 'UTC') AS now,
+    const since = state.dbNow === undefined ? null : state.dbNow - LOOKBACK_MS;
+    const [result] = await db.$queryRaw<Array<{ now: number | string; rows: Row[] }>>`
+      WITH clock AS (SELECT clock_timestamp() AT TIME ZONE 'UTC' AS now)
+      SELECT (EXTRACT(EPOCH FROM clock.now) * 1000)::float8 AS now,
              COALESCE((SELECT json_agg(json_build_object('id', c.id::text, 'hash', c.hash, 'orgId', c."orgId"))
                          FROM "TokenChange" c
-                        WHERE c."createdAt" > COALESCE(${since}::timestamp(3), (clock_timestamp() AT TIME ZONE 'UTC') - ${LOOKBACK_MS / 1000} * interval '1 second')),
-                      '[]'::json) AS rows`;
-    const dbNow = result.now.getTime();
+                        WHERE c."createdAt" > COALESCE(to_timestamp(${since}::float8 / 1000) AT TIME ZONE 'UTC', clock.now - ${LOOKBACK_MS / 1000} * interval '1 second')),
+                      '[]'::json) AS rows
+        FROM clock`;
+    const dbNow = Number(result.now);
     for (const row of result.rows) {
       if (state.applied.has(row.id)) continue;
       state.applied.set(row.id, dbNow);
