@@ -40,6 +40,21 @@ function percentile(sorted: Float64Array, p: number): number {
 
 type AutocannonRequest = NonNullable<autocannon.Options["requests"]>[number];
 
+/** `GET /api/v1/app/me` in the bench org, with the token `token()` gives for each request. */
+function meWith(req: SegmentRequest, token: () => string): ReturnType<typeof requestsFor> {
+  return {
+    path: "/api/v1/app/me",
+    method: "GET",
+    requests: [
+      {
+        method: "GET",
+        path: "/api/v1/app/me",
+        setupRequest: (r) => ({ ...r, headers: { authorization: `Bearer ${token()}`, "x-org": req.orgSlug } }),
+      },
+    ],
+  };
+}
+
 function requestsFor(req: SegmentRequest): { path: string; method: "GET" | "POST"; requests: AutocannonRequest[] } {
   const tokens = req.tokenFile ? (JSON.parse(readFileSync(req.tokenFile, "utf8")) as HotTokens) : null;
   switch (req.scenario) {
@@ -48,45 +63,15 @@ function requestsFor(req: SegmentRequest): { path: string; method: "GET" | "POST
     case "me":
     case "me_rules": {
       const list = (req.scenario === "me" ? tokens!.workspace : tokens!.workspaceRules).slice(0, req.hotTokens);
-      return {
-        path: "/api/v1/app/me",
-        method: "GET",
-        requests: [
-          {
-            method: "GET",
-            path: "/api/v1/app/me",
-            setupRequest: (r) => ({ ...r, headers: { authorization: `Bearer ${pick(list)}`, "x-org": req.orgSlug } }),
-          },
-        ],
-      };
+      return meWith(req, () => pick(list));
     }
     case "garbage401": {
       const pool = Array.from({ length: GARBAGE_POOL }, garbageToken);
-      return {
-        path: "/api/v1/app/me",
-        method: "GET",
-        requests: [
-          {
-            method: "GET",
-            path: "/api/v1/app/me",
-            setupRequest: (r) => ({ ...r, headers: { authorization: `Bearer ${pick(pool)}`, "x-org": req.orgSlug } }),
-          },
-        ],
-      };
+      return meWith(req, () => pick(pool));
     }
     case "unknown401":
       // A fresh, well-formed token with a valid checksum on every request: each one misses the cache.
-      return {
-        path: "/api/v1/app/me",
-        method: "GET",
-        requests: [
-          {
-            method: "GET",
-            path: "/api/v1/app/me",
-            setupRequest: (r) => ({ ...r, headers: { authorization: `Bearer ${generateToken("WORKSPACE")}`, "x-org": req.orgSlug } }),
-          },
-        ],
-      };
+      return meWith(req, () => generateToken("WORKSPACE"));
     case "gpt":
     case "gpt_rules": {
       const list = (req.scenario === "gpt" ? tokens!.gateway : tokens!.gatewayRules).slice(0, req.hotTokens);
