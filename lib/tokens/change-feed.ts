@@ -43,11 +43,10 @@ export function coveredAt(): number {
   return state.getDb ? state.coveredAt : 0;
 }
 
-/** Starts polling (once per process; later calls only switch the database). Returns a stop function for tests. */
-export function startChangeFeed(getDb: () => Promise<PrismaClient>): () => void {
+/** Starts polling (once per process; later calls only switch the database). */
+export function startChangeFeed(getDb: () => Promise<PrismaClient>): void {
   state.getDb = getDb;
   if (!state.timer) schedule(0);
-  return stopChangeFeed;
 }
 
 export function stopChangeFeed(): void {
@@ -61,8 +60,8 @@ function schedule(delayMs: number) {
   state.timer.unref?.();
 }
 
-/** One poll: applies new rows, then advances coveredAt. Exported for tests. */
-export async function pollOnce(): Promise<void> {
+/** One poll: applies new rows, then advances coveredAt. */
+async function pollOnce(): Promise<void> {
   const getDb = state.getDb;
   if (!getDb) return;
   const startedAt = Date.now();
