@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { generateToken } from "@/lib/tokens/format";
 import { revokeToken, setTokenActive } from "@/lib/tokens/service";
-import { flushUsage } from "@/lib/tokens/usage";
 
 import { openAppDb, type AppDb } from "../support/app-db";
 import { testDatabases } from "../support/databases";
@@ -59,7 +58,6 @@ describe.each(testDatabases)("gateway API errors on $name", ({ name }) => {
   });
 
   afterAll(async () => {
-    await flushUsage(); // write the batched usage tally before the database goes away
     await server?.close();
     await app?.close();
   });

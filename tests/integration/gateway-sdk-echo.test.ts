@@ -1,7 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { flushUsage } from "@/lib/tokens/usage";
 
 import { openAppDb, type AppDb } from "../support/app-db";
 import { testDatabases } from "../support/databases";
@@ -42,7 +41,6 @@ describe.each(testDatabases)("gateway API with Anthropic's SDK (echo upstream) o
   });
 
   afterAll(async () => {
-    await flushUsage(); // write the batched usage tally before the database goes away
     await server?.close();
     await app?.close();
   });

@@ -3,7 +3,6 @@ import type http from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { flushUsage } from "@/lib/tokens/usage";
 
 import { openAppDb, type AppDb } from "../support/app-db";
 import { testDatabases } from "../support/databases";
@@ -109,7 +108,6 @@ describe.each(testDatabases)("gateway API in front of an Anthropic-compatible up
   });
 
   afterAll(async () => {
-    await flushUsage(); // write the batched usage tally before the database goes away
     await server?.close();
     await upstream?.close();
     await app?.close();

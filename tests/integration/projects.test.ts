@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProject, deleteProject, ProjectNameTaken, renameProject } from "@/lib/projects";
 
 import { testDatabases } from "../support/databases";
-import { contextFor, createOrgWithAdmin, createTokenRow } from "../support/fixtures";
+import { createOrgWithAdmin, createTokenRow } from "../support/fixtures";
 import { openTestDb, type TestDb } from "../support/test-db";
 
 describe.each(testDatabases)("projects on $name", ({ name }) => {
@@ -17,10 +17,7 @@ describe.each(testDatabases)("projects on $name", ({ name }) => {
     await db?.close();
   });
 
-  async function setup() {
-    const { org, admin } = await createOrgWithAdmin(db.prisma);
-    return { org, admin, ctx: contextFor(org.id, admin) };
-  }
+  const setup = () => createOrgWithAdmin(db.prisma);
 
   function auditOf(orgId: string) {
     return db.prisma.auditEvent.findMany({ where: { orgId }, orderBy: { createdAt: "asc" } });

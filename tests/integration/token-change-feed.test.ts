@@ -17,9 +17,9 @@ import { issueToken, regenerateToken, revokeToken, type ChangeMeta } from "@/lib
 import { flushUsage, recordUsage } from "@/lib/tokens/usage";
 import { FRESH_MS, verifyToken } from "@/lib/tokens/verify";
 
-import { openAppDb, type AppDb } from "../support/app-db";
+import { openAppDbWithOrg, type AppDb } from "../support/app-db";
 import { testDatabases } from "../support/databases";
-import { actorFor, addMember, createOrgWithAdmin, uniq } from "../support/fixtures";
+import { addMember, uniq } from "../support/fixtures";
 
 describe.each(testDatabases)("token change feed on $name", ({ name }) => {
   let app: AppDb;
@@ -29,16 +29,12 @@ describe.each(testDatabases)("token change feed on $name", ({ name }) => {
   let meta: ChangeMeta;
 
   beforeAll(async () => {
-    app = await openAppDb(name);
-    prisma = app.prisma;
-    ({ org, admin } = await createOrgWithAdmin(prisma));
-    meta = { orgId: org.id, actor: actorFor(admin), ip: "203.0.113.9", userAgent: "vitest" };
+    ({ app, prisma, org, admin, meta } = await openAppDbWithOrg(name));
   });
 
   afterEach(() => stopChangeFeed());
 
   afterAll(async () => {
-    await flushUsage();
     await app?.close();
   });
 

@@ -15,9 +15,9 @@ import type { TokenRules } from "@/lib/tokens/rules";
 import { issueToken, regenerateToken, updateTokenRules, type ChangeMeta } from "@/lib/tokens/service";
 import { flushUsage } from "@/lib/tokens/usage";
 
-import { openAppDb, type AppDb } from "../support/app-db";
+import { openAppDbWithOrg, type AppDb } from "../support/app-db";
 import { testDatabases } from "../support/databases";
-import { actorFor, createOrgWithAdmin, uniq } from "../support/fixtures";
+import { uniq } from "../support/fixtures";
 import {
   eventually,
   expectApiError,
@@ -39,14 +39,10 @@ describe.each(testDatabases)("token guard rails on the Workspace API on $name", 
   let meta: ChangeMeta;
 
   beforeAll(async () => {
-    app = await openAppDb(name);
-    prisma = app.prisma;
-    ({ org, admin } = await createOrgWithAdmin(prisma));
-    meta = { orgId: org.id, actor: actorFor(admin), ip: "203.0.113.9", userAgent: "vitest" };
+    ({ app, prisma, org, admin, meta } = await openAppDbWithOrg(name));
   });
 
   afterAll(async () => {
-    await flushUsage(); // write the batched usage tally before the database goes away
     await app?.close();
   });
 

@@ -12,12 +12,11 @@ import * as meRoute from "@/app/api/v1/app/me/route";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { displayParts, hashToken, maskToken } from "@/lib/tokens/format";
 import { endOverlap, issueToken, regenerateToken, revokeToken, setTokenActive, tokenView, type ChangeMeta } from "@/lib/tokens/service";
-import { flushUsage } from "@/lib/tokens/usage";
 import { FRESH_MS, verifyToken } from "@/lib/tokens/verify";
 
-import { openAppDb, type AppDb } from "../support/app-db";
+import { openAppDbWithOrg, type AppDb } from "../support/app-db";
 import { testDatabases } from "../support/databases";
-import { actorFor, createOrgWithAdmin, uniq } from "../support/fixtures";
+import { uniq } from "../support/fixtures";
 import { expectApiError, noParams, read, workspaceRequest } from "../support/guard-rails";
 
 const HOUR = 3_600_000;
@@ -33,14 +32,10 @@ describe.each(testDatabases)("token rotation with overlap on $name", ({ name }) 
   let meta: ChangeMeta;
 
   beforeAll(async () => {
-    app = await openAppDb(name);
-    prisma = app.prisma;
-    ({ org, admin } = await createOrgWithAdmin(prisma));
-    meta = { orgId: org.id, actor: actorFor(admin), ip: "203.0.113.9", userAgent: "vitest" };
+    ({ app, prisma, org, admin, meta } = await openAppDbWithOrg(name));
   });
 
   afterAll(async () => {
-    await flushUsage(); // write the batched usage tally before the database goes away
     await app?.close();
   });
 

@@ -1,9 +1,11 @@
 import { db, sqlSession } from "@/lib/db/client";
 import type { Driver } from "@/lib/db/driver";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { flushUsage } from "@/lib/tokens/usage";
 
 import type { TestDatabaseKind } from "./databases";
 import { freshDatabase } from "./fresh-database";
+import { createOrgWithAdmin } from "./fixtures";
 
 /** lib/db/client.ts caches its client here (per process; vitest runs each test file in its own). */
 const CLIENT_KEY = Symbol.for("keysmith.db");
@@ -12,6 +14,7 @@ type GlobalWithDb = typeof globalThis & { [CLIENT_KEY]?: Promise<{ driver: Drive
 export interface AppDb {
   /** The very client the route handlers use (`db()` from lib/db/client.ts). */
   prisma: PrismaClient;
+  /** Writes the batched usage tally (it goes to this database), then disconnects and deletes it. */
   close(): Promise<void>;
 }
 
@@ -40,6 +43,7 @@ export async function openAppDb(kind: TestDatabaseKind): Promise<AppDb> {
   return {
     prisma,
     async close() {
+      await flushUsage();
       const cached = g[CLIENT_KEY];
       delete g[CLIENT_KEY];
       try {
@@ -57,4 +61,11 @@ export async function openAppDb(kind: TestDatabaseKind): Promise<AppDb> {
       }
     },
   };
+}
+
+/** openAppDb plus an org with its first admin, and `meta`: that admin acting in it. */
+export async function openAppDbWithOrg(kind: TestDatabaseKind) {
+  const app = await openAppDb(kind);
+  const { org, admin, ctx } = await createOrgWithAdmin(app.prisma);
+  return { app, prisma: app.prisma, org, admin, meta: ctx };
 }

@@ -16,14 +16,14 @@ export function createUser(prisma: PrismaClient, label = "user") {
   return prisma.user.create({ data: { email, name: label, passwordHash: "not-a-hash" } });
 }
 
-/** A fresh org whose first admin is a new user. */
+/** A fresh org whose first admin is a new user, and `ctx`: that admin acting in it (the services' change metadata). */
 export async function createOrgWithAdmin(prisma: PrismaClient) {
   const admin = await createUser(prisma, "admin");
   const org = await prisma.organization.create({
     data: { name: "Test org", slug: `org-${uniq()}`, memberships: { create: { userId: admin.id, role: "ADMIN" } } },
   });
   const membership = await prisma.membership.findUniqueOrThrow({ where: { userId_orgId: { userId: admin.id, orgId: org.id } } });
-  return { org, admin, membership };
+  return { org, admin, membership, ctx: contextFor(org.id, admin) };
 }
 
 export async function addMember(prisma: PrismaClient, orgId: string, role: Role) {

@@ -11,7 +11,8 @@ import { createGateway, type GatewayInput } from "@/lib/gateways/service";
 import { issueToken, type ChangeMeta } from "@/lib/tokens/service";
 import { flushUsage } from "@/lib/tokens/usage";
 
-import { actorFor, createOrgWithAdmin, uniq } from "./fixtures";
+import { createOrgWithAdmin, uniq } from "./fixtures";
+import { read } from "./guard-rails";
 import { startRouteServer, type RouteServer, type RouteTable } from "./route-server";
 
 /** The gateway API's routes, mounted as Next mounts them (app/api/gpt/v1/...). */
@@ -45,8 +46,8 @@ export interface GatewayOrg {
 }
 
 export async function createGatewayOrg(prisma: PrismaClient): Promise<GatewayOrg> {
-  const { org, admin } = await createOrgWithAdmin(prisma);
-  return { org, admin, meta: { orgId: org.id, actor: actorFor(admin), ip: "203.0.113.9", userAgent: "vitest" } };
+  const { org, admin, ctx } = await createOrgWithAdmin(prisma);
+  return { org, admin, meta: ctx };
 }
 
 export function createEchoGateway(prisma: PrismaClient, o: GatewayOrg, models = ["keysmith-echo-1"]) {
@@ -121,14 +122,7 @@ export async function rawCall(
     headers,
     body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
   });
-  const text = await response.text();
-  let json: unknown = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // left null: the test asserts on it
-  }
-  return { status: response.status, headers: response.headers, text, json };
+  return read(response);
 }
 
 // --- A fake Anthropic-compatible upstream ---------------------------------------
