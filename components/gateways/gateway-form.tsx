@@ -5,7 +5,7 @@ import { useState } from "react";
 import { createGatewayAction, updateGatewayAction } from "@/app/o/[org]/gateways/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { Field, FormError, TextField } from "@/components/ui/field";
+import { ChoiceCard, Field, FormError, TextField } from "@/components/ui/field";
 import { useFormAction } from "@/components/ui/use-form-action";
 import type { GatewayView } from "@/lib/gateways/service";
 import { slugify } from "@/lib/orgs";
@@ -71,13 +71,7 @@ function GatewayForm({ orgSlug, gateway, onDone }: { orgSlug: string; gateway?: 
               ["ANTHROPIC", "Anthropic-compatible", "Forwards to any HTTP endpoint that speaks Anthropic's Messages API."],
             ] as const
           ).map(([value, label, help]) => (
-            <label key={value} className={`flex gap-2 rounded-md border px-3 py-2 text-sm ${type === value ? "border-brand-500 bg-brand-50" : "border-zinc-200"}`}>
-              <input type="radio" name="upstreamType" value={value} checked={type === value} onChange={() => setType(value)} className="mt-0.5 accent-brand-600" />
-              <span>
-                <span className="block font-medium text-zinc-900">{label}</span>
-                <span className="text-xs text-zinc-600">{help}</span>
-              </span>
-            </label>
+            <ChoiceCard key={value} name="upstreamType" value={value} checked={type === value} onChange={() => setType(value)} label={label} help={help} />
           ))}
         </div>
       </fieldset>

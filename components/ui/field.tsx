@@ -78,3 +78,18 @@ export function FormError({ message }: { message?: string }) {
     </div>
   );
 }
+
+type ChoiceCardProps = Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "className"> & { label: string; help: string };
+
+/** One option of a radio group, as a card with a title and a line of help; highlighted when chosen. */
+export function ChoiceCard({ label, help, ...radio }: ChoiceCardProps) {
+  return (
+    <label className="flex gap-3 rounded-md border border-zinc-200 px-3 py-2.5 text-sm has-[:checked]:border-brand-500 has-[:checked]:bg-brand-50">
+      <input type="radio" className="mt-0.5 accent-brand-600" {...radio} />
+      <span>
+        <span className="block font-medium text-zinc-900">{label}</span>
+        <span className="text-xs text-zinc-600">{help}</span>
+      </span>
+    </label>
+  );
+}
