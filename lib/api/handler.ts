@@ -6,7 +6,7 @@ import type { ApiPermission } from "@/lib/authz";
 import { clientIpFromHeaders, userAgentFromHeaders } from "@/lib/request-info";
 import type { TokenKind } from "@/lib/tokens/format";
 import { recordIpDenial } from "@/lib/tokens/denials";
-import { peekRate, rateHeaders, takeRate } from "@/lib/tokens/rules";
+import { peekRate, rateHeaders, takeRate, type RateDecision } from "@/lib/tokens/rules";
 import { recordUsage } from "@/lib/tokens/usage";
 import { verifyToken, type Principal } from "@/lib/tokens/verify";
 import { ApiError, errorResponse, UNAUTHENTICATED } from "./errors";
@@ -100,11 +100,12 @@ export function tokenRoute<P = Record<string, never>>(
       const principal = await verifyToken(prisma, presented);
       if (!principal) throw new ApiError(401, UNAUTHENTICATED);
       // A token with a rate limit reports its window on every response; refusals before the
-      // limit applies (kind, org, IP allowlist) show it without using it up.
+      // limit applies (kind, org, IP allowlist) show it as it stands, without using it up.
       const limit = principal.rateLimitPerMinute;
-      let limitHeaders = limit ? rateHeaders(peekRate(principal.tokenId, limit)) : {};
+      let decision: RateDecision | null = null;
       const withLimitHeaders = (response: Response) => {
-        for (const [k, v] of Object.entries(limitHeaders)) response.headers.set(k, v);
+        if (!limit) return response;
+        for (const [k, v] of Object.entries(rateHeaders(decision ?? peekRate(principal.tokenId, limit)))) response.headers.set(k, v);
         return response;
       };
       try {
@@ -123,8 +124,7 @@ export function tokenRoute<P = Record<string, never>>(
           throw new ApiError(403, `This token's IP allowlist (${principal.ipAllowlist.join(", ")}) does not include ${ip ?? "the caller's address"}.`);
         }
         if (limit) {
-          const decision = takeRate(principal.tokenId, limit);
-          limitHeaders = rateHeaders(decision);
+          decision = takeRate(principal.tokenId, limit);
           if (!decision.allowed) {
             throw new ApiError(429, `Rate limit of ${decision.limit} requests per minute exceeded.`, { "retry-after": String(decision.resetSeconds) });
           }
