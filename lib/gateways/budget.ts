@@ -26,12 +26,12 @@ type GetDb = () => Promise<PrismaClient>;
 /** `base`: the month's model tokens in the database for `month` ("YYYY-MM"), as this process knows it. */
 type Known = { month: string; base: number; readAt: number };
 type Batch = { ids: Set<string>; done: Promise<void>; start: () => void };
-type State = { known: Map<string, Known>; next: Batch | null };
+type State = { known: Map<string, Known>; next: Batch | null; reading: Set<Promise<void>> };
 
 const key = Symbol.for("keysmith.month-usage");
 const g = globalThis as typeof globalThis & { [key]?: State };
 const state: State = (g[key] ??= (() => {
-  const fresh: State = { known: new Map(), next: null };
+  const fresh: State = { known: new Map(), next: null, reading: new Set() };
   onWritten((batch) => {
     for (const [id, tally] of batch) {
       const k = fresh.known.get(id);
@@ -82,7 +82,19 @@ function newBatch(getDb: GetDb): Batch {
     }),
   };
   batch.done.catch(() => {}); // every caller handles the copy it was given
+  state.reading.add(batch.done);
+  void batch.done.finally(() => state.reading.delete(batch.done)).catch(() => {});
   return batch;
+}
+
+/**
+ * Starts any gathered re-read now and waits for every read in flight, so that
+ * none reaches for the database after its client is closed (a background
+ * re-read would otherwise open a new one half a second later).
+ */
+export async function settleMonthReads(): Promise<void> {
+  state.next?.start();
+  await Promise.allSettled([...state.reading]);
 }
 
 /** Reads the month's totals of `ids` from the day buckets; runs with no flush half-written. */

@@ -1,6 +1,7 @@
 import { db, sqlSession } from "@/lib/db/client";
 import type { Driver } from "@/lib/db/driver";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { settleMonthReads } from "@/lib/gateways/budget";
 import { flushUsage } from "@/lib/tokens/usage";
 
 import type { TestDatabaseKind } from "./databases";
@@ -14,7 +15,7 @@ type GlobalWithDb = typeof globalThis & { [CLIENT_KEY]?: Promise<{ driver: Drive
 export interface AppDb {
   /** The very client the route handlers use (`db()` from lib/db/client.ts). */
   prisma: PrismaClient;
-  /** Writes the batched usage tally (it goes to this database), then disconnects and deletes it. */
+  /** Finishes budget reads and writes the usage tally (both go to this database), then disconnects and deletes it. */
   close(): Promise<void>;
 }
 
@@ -43,6 +44,8 @@ export async function openAppDb(kind: TestDatabaseKind): Promise<AppDb> {
   return {
     prisma,
     async close() {
+      // Nothing in the background may reach for db() once it is gone: it would open a new client.
+      await settleMonthReads();
       await flushUsage();
       const cached = g[CLIENT_KEY];
       delete g[CLIENT_KEY];
