@@ -3,41 +3,33 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ApiError } from "@/lib/api/errors";
 import type { RouteOptions } from "@/lib/api/handler";
 import { open } from "@/lib/crypto/secret-box";
-import type { Principal } from "@/lib/tokens/verify";
+import { CALL_GATEWAY, type CallGateway, type Principal } from "@/lib/tokens/verify";
 import { nextMonthStart } from "@/lib/tokens/rules";
 import { db as appDb } from "@/lib/db/client";
-import { recordModelTokens } from "@/lib/tokens/usage";
+import { recordGatewayCall } from "@/lib/tokens/usage";
 import { monthUsage } from "./budget";
 import type { Usage } from "./messages";
 
 /** `/api/gpt/v1/*`: gateway tokens, and organization tokens naming a gateway with `x-gateway`. */
 export const GATEWAY_API: RouteOptions = { kinds: ["GATEWAY", "ORGANIZATION"], acceptApiKeyHeader: true };
 
-export interface ResolvedGateway {
-  id: string;
-  orgId: string;
-  slug: string;
-  upstreamType: "ECHO" | "ANTHROPIC";
-  upstreamBaseUrl: string | null;
-  upstreamKeyEnc: string | null;
-  models: string[];
-  createdAt: Date;
-}
+export type ResolvedGateway = CallGateway;
 
 /**
- * The gateway a call is for: a gateway token's own (an `x-gateway` naming
- * another one is refused), or for an organization token the one `x-gateway` names.
+ * The gateway a call is for: a gateway token's own (cached with the token; an
+ * `x-gateway` naming another one is refused), or for an organization token the
+ * one `x-gateway` names (read per call: organization tokens are not tied to one).
  */
 export async function resolveGateway(db: PrismaClient, principal: Principal, headers: Headers): Promise<ResolvedGateway> {
   const named = headers.get("x-gateway")?.trim() || null;
   if (principal.kind === "GATEWAY") {
-    const gateway = principal.gatewayId ? await db.gateway.findUnique({ where: { id: principal.gatewayId } }) : null;
+    const gateway = principal.gateway;
     if (!gateway) throw new ApiError(403, "This token's gateway no longer exists.");
     if (named && named !== gateway.slug) throw new ApiError(403, "This token belongs to another gateway.");
     return gateway;
   }
   if (!named) throw new ApiError(400, 'Organization tokens must name a gateway with the "x-gateway" header.');
-  const gateway = await db.gateway.findUnique({ where: { orgId_slug: { orgId: principal.orgId, slug: named } } });
+  const gateway = await db.gateway.findUnique({ where: { orgId_slug: { orgId: principal.orgId, slug: named } }, select: CALL_GATEWAY });
   if (!gateway) throw new ApiError(404, `No gateway "${named}" in this organization.`);
   return gateway;
 }
@@ -47,26 +39,19 @@ export function upstreamKey(gateway: ResolvedGateway): string | null {
 }
 
 /**
- * Records a completed call's token counts: into the batched usage tally (what
- * budgets count) and as a GatewayCall row (per-call history). Failures here never fail the call.
+ * Records a completed call: its token counts (what budgets count) and its
+ * GatewayCall history row, both through the batched usage tally: no write per call.
  */
-export async function recordCall(db: PrismaClient, principal: Principal, gateway: ResolvedGateway, model: string, usage: Usage, streamed: boolean) {
-  recordModelTokens(appDb, principal.tokenId, usage.input_tokens + usage.output_tokens);
-  try {
-    await db.gatewayCall.create({
-      data: {
-        orgId: principal.orgId,
-        gatewayId: gateway.id,
-        tokenId: principal.tokenId,
-        model,
-        inputTokens: usage.input_tokens,
-        outputTokens: usage.output_tokens,
-        streamed,
-      },
-    });
-  } catch (error) {
-    console.error("could not record gateway call:", error instanceof Error ? error.message : error);
-  }
+export function recordCall(principal: Principal, gateway: ResolvedGateway, model: string, usage: Usage, streamed: boolean): void {
+  recordGatewayCall(appDb, principal.tokenId, {
+    orgId: principal.orgId,
+    gatewayId: gateway.id,
+    model,
+    inputTokens: usage.input_tokens,
+    outputTokens: usage.output_tokens,
+    streamed,
+    at: Date.now(),
+  });
 }
 
 /** The token's own rules on top of the gateway's: its model allowlist, and its monthly budget. */

@@ -10,7 +10,7 @@ import { audit } from "@/lib/audit";
 import { seal } from "@/lib/crypto/secret-box";
 import { SLUG_PATTERN } from "@/lib/orgs";
 import type { ChangeMeta } from "@/lib/tokens/service";
-import { tokensChanged } from "@/lib/tokens/events";
+import { orgChanged, tokensChanged } from "@/lib/tokens/events";
 
 export const ECHO_DEFAULT_MODELS = ["keysmith-echo-1"];
 
@@ -151,7 +151,7 @@ export async function createGateway(db: PrismaClient, meta: ChangeMeta, input: G
 export async function updateGateway(db: PrismaClient, meta: ChangeMeta, id: string, input: GatewayInput): Promise<GatewayView> {
   const data = normalized(input);
   try {
-    return await db.$transaction(async (tx) => {
+    const view = await db.$transaction(async (tx) => {
       const current = await tx.gateway.findFirst({ where: { id, orgId: meta.orgId }, select: VIEW });
       if (!current) throw new GatewayError("Gateway not found.");
       const keyChange =
@@ -171,6 +171,10 @@ export async function updateGateway(db: PrismaClient, meta: ChangeMeta, id: stri
       });
       return toView(row);
     });
+    // Gateway tokens carry their gateway's row in the verification cache: drop them here at
+    // once (other instances hear of it through the change feed's Gateway trigger).
+    orgChanged(meta.orgId);
+    return view;
   } catch (error) {
     if (slugTaken(error)) throw new GatewayError("Another gateway in this organization uses this slug.", "slug");
     throw error;

@@ -9,26 +9,44 @@
  * Gateway calls also add the model tokens they used (input + output) to the
  * same per-day buckets, which is what monthly budgets are read from
  * (lib/gateways/budget.ts): it sees the unwritten part through
- * `unwrittenModelTokens` and the written part through `onWritten`.
+ * `unwrittenModelTokens` and the written part through `onWritten`. Their
+ * per-call history rows (GatewayCall) ride along in the same transaction, so the
+ * history and the buckets never disagree and a call costs no write of its own.
  */
+import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { onShutdown } from "@/lib/shutdown";
 
 export const FLUSH_MS = Number(process.env.KEYSMITH_USAGE_FLUSH_MS ?? 500);
 const CHUNK = 1_000;
+/** GatewayCall rows per INSERT: 9 parameters each stays well under PostgreSQL's 65,535. */
+const CALL_ROWS = 2_000;
 
 interface Day {
   calls: number;
   modelTokens: number;
 }
 
+/** One gateway call's history row (GatewayCall), as recorded when the call ended. */
+export interface GatewayCallRecord {
+  orgId: string;
+  gatewayId: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  streamed: boolean;
+  /** Epoch ms. */
+  at: number;
+}
+
 export interface Tally {
   count: number;
-  /** Latest call (epoch ms) and its address; null when only model tokens were added. */
+  /** Latest call (epoch ms) and its address; null when only a gateway call's record was added. */
   at: number | null;
   ip: string | null;
   /** Per UTC day ("YYYY-MM-DD"). */
   days: Map<string, Day>;
+  calls: GatewayCallRecord[];
 }
 
 type Written = (batch: ReadonlyArray<readonly [string, Tally]>) => void;
@@ -60,6 +78,7 @@ function add(into: Map<string, Tally>, tokenId: string, t: Tally) {
     cur.at = t.at;
     cur.ip = t.ip;
   }
+  for (const c of t.calls) cur.calls.push(c);
   for (const [day, d] of t.days) {
     const had = cur.days.get(day);
     if (had) {
@@ -81,14 +100,17 @@ function start(getDb: () => Promise<PrismaClient>) {
 /** Counts one successful call. Cheap: a map update; the database sees it at the next flush. */
 export function recordUsage(getDb: () => Promise<PrismaClient>, tokenId: string, ip: string | null, at = Date.now()): void {
   start(getDb);
-  add(state.pending, tokenId, { count: 1, at, ip, days: new Map([[utcDay(at), { calls: 1, modelTokens: 0 }]]) });
+  add(state.pending, tokenId, { count: 1, at, ip, days: new Map([[utcDay(at), { calls: 1, modelTokens: 0 }]]), calls: [] });
 }
 
-/** Adds a gateway call's input+output tokens to its day's bucket (the call itself is counted by recordUsage). */
-export function recordModelTokens(getDb: () => Promise<PrismaClient>, tokenId: string, modelTokens: number, at = Date.now()): void {
-  if (!(modelTokens > 0)) return;
+/**
+ * Records a finished gateway call: its history row, and its input+output tokens
+ * in its day's bucket (the call itself is counted by recordUsage).
+ */
+export function recordGatewayCall(getDb: () => Promise<PrismaClient>, tokenId: string, call: GatewayCallRecord): void {
   start(getDb);
-  add(state.pending, tokenId, { count: 0, at: null, ip: null, days: new Map([[utcDay(at), { calls: 0, modelTokens }]]) });
+  const modelTokens = call.inputTokens + call.outputTokens;
+  add(state.pending, tokenId, { count: 0, at: null, ip: null, days: new Map([[utcDay(call.at), { calls: 0, modelTokens }]]), calls: [call] });
 }
 
 /** Model tokens this process has counted for a token on days starting with `prefix` ("YYYY-MM") but not yet committed. */
@@ -147,6 +169,21 @@ async function write(db: PrismaClient, batch: Array<[string, Tally]>) {
       ON CONFLICT ("tokenId", day) DO UPDATE SET
         count = "TokenUsageDay".count + EXCLUDED.count,
         "modelTokens" = "TokenUsageDay"."modelTokens" + EXCLUDED."modelTokens"`);
+  const calls = batch.flatMap(([id, t]) =>
+    t.calls.map((c) =>
+      // Ids are UUIDs (Prisma's cuid default is applied by the client, not the table).
+      Prisma.sql`(${randomUUID()}, ${c.orgId}, ${c.gatewayId}, ${id}, ${c.model}, ${c.inputTokens}::int, ${c.outputTokens}::int, ${c.streamed}::boolean, ${utcTimestamp(c.at)}::timestamp(3))`,
+    ),
+  );
+  for (let i = 0; i < calls.length; i += CALL_ROWS) {
+    // A token or gateway deleted since the call leaves the row without it (the foreign keys' SET NULL).
+    statements.push(db.$executeRaw`
+      INSERT INTO "GatewayCall" (id, "orgId", "gatewayId", "tokenId", model, "inputTokens", "outputTokens", streamed, "createdAt")
+      SELECT v.id, v.org, g.id, t.id, v.model, v.i, v.o, v.s, v.at
+        FROM (VALUES ${Prisma.join(calls.slice(i, i + CALL_ROWS))}) AS v(id, org, gw, tok, model, i, o, s, at)
+        LEFT JOIN "Gateway" g ON g.id = v.gw
+        LEFT JOIN "Token" t ON t.id = v.tok`);
+  }
   await db.$transaction(statements);
 }
 

@@ -26,8 +26,9 @@ export interface Principal {
   /** An organization token's role (null for other kinds). */
   tokenRole: Role | null;
   projectId: string | null;
-  /** A gateway token's gateway. */
+  /** A gateway token's gateway: its id, and the row a call needs (cached with the token). */
   gatewayId: string | null;
+  gateway: CallGateway | null;
   createdById: string | null;
   createdBy: { name: string; email: string } | null;
   createdAt: Date;
@@ -45,9 +46,9 @@ export interface Principal {
 /**
  * Repeated calls with the same token are answered from memory, so verification
  * costs a hash and a map lookup. The promise: any change to what a token may do
- * (revoke, deactivate, regenerate, rules, its member's role, the org's slug) is
- * honoured on every instance within FRESH_MS. A change made in this process drops
- * the entry at once (tokenChanged); changes made elsewhere arrive through the
+ * (revoke, deactivate, regenerate, rules, its member's role, the org's slug, its
+ * gateway) is honoured on every instance within FRESH_MS. A change made in this
+ * process drops the entry at once (tokenChanged); changes made elsewhere arrive through the
  * change feed (./change-feed.ts). So an entry is trusted for up to CACHE_MS while
  * the feed has applied every change committed until FRESH_MS ago, and only for
  * FRESH_MS when the feed is not running or cannot reach the database.
@@ -123,6 +124,23 @@ export async function verifyToken(db: PrismaClient, candidate: string, now = new
 }
 
 
+/**
+ * What a gateway call needs of its gateway. Read with a gateway token and cached
+ * with it; a change to the gateway drops the org's cached tokens (the change
+ * feed's Gateway trigger, and gateway updates in this process).
+ */
+export const CALL_GATEWAY = {
+  id: true,
+  orgId: true,
+  slug: true,
+  upstreamType: true,
+  upstreamBaseUrl: true,
+  upstreamKeyEnc: true,
+  models: true,
+  createdAt: true,
+} satisfies Prisma.GatewaySelect;
+export type CallGateway = Prisma.GatewayGetPayload<{ select: typeof CALL_GATEWAY }>;
+
 const LOOKUP = {
   id: true,
   kind: true,
@@ -144,6 +162,7 @@ const LOOKUP = {
   allowedModels: true,
   monthlyTokenBudget: true,
   org: { select: { slug: true } },
+  gateway: { select: CALL_GATEWAY },
   createdBy: { select: { name: true, email: true, memberships: { select: { orgId: true, role: true } } } },
 } satisfies Prisma.TokenSelect;
 
@@ -195,6 +214,7 @@ function principalOf(token: LookupRow, kind: TokenKind, isPrevious: boolean, now
     tokenRole: token.kind === "ORGANIZATION" ? token.role : null,
     projectId: token.projectId,
     gatewayId: token.gatewayId,
+    gateway: token.kind === "GATEWAY" ? token.gateway : null,
     createdById: token.createdById,
     createdBy: token.createdBy ? { name: token.createdBy.name, email: token.createdBy.email } : null,
     createdAt: token.createdAt,

@@ -10,6 +10,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { db } from "@/lib/db/client";
+import { createGateway, updateGateway } from "@/lib/gateways/service";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { coveredAt, startChangeFeed, stopChangeFeed } from "@/lib/tokens/change-feed";
 import { hashToken } from "@/lib/tokens/format";
@@ -107,6 +108,31 @@ describe.each(testDatabases)("token change feed on $name", ({ name }) => {
     await prisma.user.update({ where: { id: admin.id }, data: { name: "Renamed admin" } });
     expect(await changesAfter(mark)).toEqual([`org:${org.id}`, `org:${org.id}`, `org:${org.id}`]);
     org = await prisma.organization.findUniqueOrThrow({ where: { id: org.id } });
+  });
+
+  it("records a change to a gateway (whose row its tokens carry) for the whole org", async () => {
+    const gateway = await createGateway(prisma, meta, { name: `gw-${uniq()}`, slug: `gw-${uniq()}`, upstreamType: "ECHO", models: ["m-1"] });
+    const mark = await lastId();
+    await prisma.gateway.update({ where: { id: gateway.id }, data: { models: ["m-1", "m-2"] } });
+    await prisma.gateway.delete({ where: { id: gateway.id } });
+    expect(await changesAfter(mark)).toEqual([`org:${org.id}`, `org:${org.id}`]);
+  });
+
+  it("gives a cached gateway token its gateway's edit at once here, and within 1 s when made elsewhere", async () => {
+    const input = { name: `gw-${uniq()}`, slug: `gw-${uniq()}`, upstreamType: "ECHO" as const, models: ["m-1", "m-2"] };
+    const gateway = await createGateway(prisma, meta, input);
+    const { secret } = await issueToken(prisma, meta, { kind: "GATEWAY", name: `feed-gw-${uniq()}`, gatewayId: gateway.id, expiresAt: null, createdById: admin.id });
+    expect((await verifyToken(prisma, secret))?.gateway?.models).toEqual(["m-1", "m-2"]);
+
+    // Through the console, in this process (no feed running): the very next call sees it.
+    await updateGateway(prisma, meta, gateway.id, { ...input, models: ["m-1"] });
+    expect((await verifyToken(prisma, secret))?.gateway?.models).toEqual(["m-1"]);
+
+    // In the database directly, i.e. another instance: the feed carries it.
+    await runningFeed();
+    await delay(FRESH_MS); // an old entry: only the feed can drop it now
+    await prisma.$executeRaw`UPDATE "Gateway" SET models = ARRAY['m-3'] WHERE id = ${gateway.id}`;
+    expect(await msUntil(secret, (p) => p?.gateway?.models.join() === "m-3")).toBeLessThan(FRESH_MS);
   });
 
   it("keeps a verified token cached past 1 s while the feed runs, and only 1 s without it", async () => {

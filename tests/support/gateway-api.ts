@@ -95,7 +95,9 @@ export async function usageCount(prisma: PrismaClient, tokenId: string): Promise
   return Number(row.usageCount);
 }
 
-export function gatewayCalls(prisma: PrismaClient, tokenId: string) {
+/** The token's GatewayCall rows, after writing out the in-memory tally (they are batched with usage). */
+export async function gatewayCalls(prisma: PrismaClient, tokenId: string) {
+  await flushUsage();
   return prisma.gatewayCall.findMany({ where: { tokenId }, orderBy: { createdAt: "asc" } });
 }
 

@@ -22,25 +22,24 @@ export const POST = tokenRoute(GATEWAY_API, async ({ request, principal, db }) =
   if (gateway.upstreamType === "ECHO") {
     if (streamed) {
       const { stream, usage } = echoStream(body);
-      await recordCall(db, principal, gateway, body.model, usage, true);
+      recordCall(principal, gateway, body.model, usage, true);
       return new Response(stream, { headers: SSE_HEADERS });
     }
     const { message } = echoReply(body);
-    await recordCall(db, principal, gateway, body.model, message.usage, false);
+    recordCall(principal, gateway, body.model, message.usage, false);
     return Response.json(message);
   }
 
   const target = { baseUrl: gateway.upstreamBaseUrl ?? "", apiKey: upstreamKey(gateway) };
   if (streamed) {
     const upstream = await upstreamStream(target, "/v1/messages", body, request.headers);
-    const metered = meterEventStream(upstream, (usage) => void recordCall(db, principal, gateway, body.model, usage, true));
+    const metered = meterEventStream(upstream, (usage) => recordCall(principal, gateway, body.model, usage, true));
     return new Response(metered, { headers: SSE_HEADERS });
   }
   const message = (await upstreamJson(target, "/v1/messages", body, request.headers)) as {
     usage?: { input_tokens?: number; output_tokens?: number };
   };
-  await recordCall(
-    db,
+  recordCall(
     principal,
     gateway,
     body.model,
