@@ -41,7 +41,17 @@ const state: State = (g[key] ??= (() => {
   return fresh;
 })());
 
-const monthOf = (ms: number) => utcDay(ms).slice(0, 7);
+/** "YYYY-MM" of a UTC time; remembers the current month's bounds (it runs on every gateway call). */
+const current = { from: 0, to: 0, name: "" };
+export function monthOf(ms: number): string {
+  if (ms < current.from || ms >= current.to) {
+    const d = new Date(ms);
+    current.from = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+    current.to = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    current.name = utcDay(ms).slice(0, 7);
+  }
+  return current.name;
+}
 
 /** Input+output tokens a gateway token has used this UTC month. */
 export async function monthUsage(getDb: GetDb, tokenId: string, nowMs = Date.now()): Promise<number> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { GATHER_MS, monthUsage, REFRESH_MS, settleMonthReads } from "@/lib/gateways/budget";
+import { GATHER_MS, monthOf, monthUsage, REFRESH_MS, settleMonthReads } from "@/lib/gateways/budget";
 
 /** A stand-in database answering the month's totals; counts the reads that reached it. */
 function countingDb(tokens: number) {
@@ -15,6 +15,22 @@ function countingDb(tokens: number) {
   } as unknown as PrismaClient;
   return { getDb: async () => fake, reads };
 }
+
+describe("monthOf", () => {
+  it("names the UTC month at and around its boundaries, in any order of asking", () => {
+    const newYear = Date.UTC(2031, 0, 1);
+    const cases: Array<[number, string]> = [
+      [newYear - 1, "2030-12"],
+      [newYear, "2031-01"],
+      [newYear - 1, "2030-12"],
+      [Date.UTC(2031, 1, 28, 23, 59, 59, 999), "2031-02"],
+      [Date.UTC(2031, 2, 1), "2031-03"],
+      [Date.UTC(2028, 1, 29, 12), "2028-02"],
+      [newYear + 1, "2031-01"],
+    ];
+    for (const [ms, month] of cases) expect(monthOf(ms), new Date(ms).toISOString()).toBe(month);
+  });
+});
 
 describe("monthly usage reads", () => {
   it("reads a token once, then re-reads in the background; settleMonthReads runs a gathered read at once and waits for it", async () => {

@@ -103,6 +103,18 @@ describe("compileAllowlist", () => {
     expect(m.allows("9.255.255.255")).toBe(false);
   });
 
+  it("answers the same for an address asked again, also after more addresses than it remembers", () => {
+    const m = matcher(["10.0.0.0/24"]);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 1_500; i++) {
+        const ip = `10.0.${i % 6}.${Math.floor(i / 6) % 250}`; // 1,500 distinct
+        expect(m.allows(ip), ip).toBe(i % 6 === 0);
+      }
+      expect(m.allows("garbage")).toBe(false);
+      expect(m.allows("")).toBe(false);
+    }
+  });
+
   it("matches single IPv4 addresses exactly", () => {
     const m = matcher(["203.0.113.7"]);
     expect(m.allows("203.0.113.7")).toBe(true);
