@@ -108,6 +108,14 @@ export function summarize(sequence: MeasuredSegment[], scenarios: SegmentScenari
   });
 }
 
+/** The middle value (mean of the middle two for an even count); NaN for none. */
+export function median(xs: number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 export function fmt(n: number, digits = 2): string {
   return Number.isFinite(n) ? n.toFixed(digits) : "n/a";
 }
