@@ -12,7 +12,7 @@ export function serializeMe(p: Principal): z.infer<typeof meResponse> {
     name: p.name,
     ...(p.kind === "WORKSPACE" ? { permissions: p.permissions, project_id: p.projectId } : {}),
     ...(p.kind === "ORGANIZATION" && p.tokenRole ? { role: p.tokenRole } : {}),
-    ...(p.kind === "GATEWAY" ? { gateway_id: p.gatewayId } : {}),
+    ...(p.kind === "GATEWAY" ? { gateway_id: p.gateway?.id ?? null } : {}),
     created_at: p.createdAt.toISOString(),
     created_by: p.createdBy,
     expires_at: p.expiresAt?.toISOString() ?? null,

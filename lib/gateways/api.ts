@@ -13,14 +13,12 @@ import type { Usage } from "./messages";
 /** `/api/gpt/v1/*`: gateway tokens, and organization tokens naming a gateway with `x-gateway`. */
 export const GATEWAY_API: RouteOptions = { kinds: ["GATEWAY", "ORGANIZATION"], acceptApiKeyHeader: true };
 
-export type ResolvedGateway = CallGateway;
-
 /**
  * The gateway a call is for: a gateway token's own (cached with the token; an
  * `x-gateway` naming another one is refused), or for an organization token the
  * one `x-gateway` names (read per call: organization tokens are not tied to one).
  */
-export async function resolveGateway(db: PrismaClient, principal: Principal, headers: Headers): Promise<ResolvedGateway> {
+export async function resolveGateway(db: PrismaClient, principal: Principal, headers: Headers): Promise<CallGateway> {
   const named = headers.get("x-gateway")?.trim() || null;
   if (principal.kind === "GATEWAY") {
     const gateway = principal.gateway;
@@ -34,7 +32,7 @@ export async function resolveGateway(db: PrismaClient, principal: Principal, hea
   return gateway;
 }
 
-export function upstreamKey(gateway: ResolvedGateway): string | null {
+export function upstreamKey(gateway: CallGateway): string | null {
   return gateway.upstreamKeyEnc ? open(gateway.upstreamKeyEnc) : null;
 }
 
@@ -42,7 +40,7 @@ export function upstreamKey(gateway: ResolvedGateway): string | null {
  * Records a completed call: its token counts (what budgets count) and its
  * GatewayCall history row, both through the batched usage tally: no write per call.
  */
-export function recordCall(principal: Principal, gateway: ResolvedGateway, model: string, usage: Usage, streamed: boolean): void {
+export function recordCall(principal: Principal, gateway: CallGateway, model: string, usage: Usage, streamed: boolean): void {
   recordGatewayCall(appDb, principal.tokenId, {
     orgId: principal.orgId,
     gatewayId: gateway.id,

@@ -26,8 +26,7 @@ export interface Principal {
   /** An organization token's role (null for other kinds). */
   tokenRole: Role | null;
   projectId: string | null;
-  /** A gateway token's gateway: its id, and the row a call needs (cached with the token). */
-  gatewayId: string | null;
+  /** A gateway token's gateway: the row a call needs (cached with the token). */
   gateway: CallGateway | null;
   createdById: string | null;
   createdBy: { name: string; email: string } | null;
@@ -151,7 +150,6 @@ const LOOKUP = {
   permissions: true,
   role: true,
   projectId: true,
-  gatewayId: true,
   createdAt: true,
   createdById: true,
   createdByTokenId: true,
@@ -213,7 +211,6 @@ function principalOf(token: LookupRow, kind: TokenKind, isPrevious: boolean, now
     role,
     tokenRole: token.kind === "ORGANIZATION" ? token.role : null,
     projectId: token.projectId,
-    gatewayId: token.gatewayId,
     gateway: token.kind === "GATEWAY" ? token.gateway : null,
     createdById: token.createdById,
     createdBy: token.createdBy ? { name: token.createdBy.name, email: token.createdBy.email } : null,
