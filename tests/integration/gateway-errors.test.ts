@@ -6,6 +6,7 @@ import { revokeToken, setTokenActive } from "@/lib/tokens/service";
 
 import { openAppDb, type AppDb } from "../support/app-db";
 import { testDatabases } from "../support/databases";
+import { issueWorkspaceToken } from "../support/fixtures";
 import {
   closedPortUrl,
   createAnthropicGateway,
@@ -15,7 +16,6 @@ import {
   gatewayCalls,
   issueGatewayToken,
   issueOrganizationToken,
-  issueWorkspaceToken,
   rawCall,
   startFakeUpstream,
   startGatewayServer,

@@ -20,7 +20,7 @@ import { FRESH_MS, verifyToken } from "@/lib/tokens/verify";
 
 import { openAppDbWithOrg, type AppDb } from "../support/app-db";
 import { testDatabases } from "../support/databases";
-import { addMember, uniq } from "../support/fixtures";
+import { addMember, issueWorkspaceToken, uniq } from "../support/fixtures";
 
 describe.each(testDatabases)("token change feed on $name", ({ name }) => {
   let app: AppDb;
@@ -40,13 +40,7 @@ describe.each(testDatabases)("token change feed on $name", ({ name }) => {
   });
 
   async function issue() {
-    const { token, secret } = await issueToken(prisma, meta, {
-      kind: "WORKSPACE",
-      name: `feed-${uniq()}`,
-      expiresAt: null,
-      permissions: ["projects:read"],
-      createdById: admin.id,
-    });
+    const { token, secret } = await issueWorkspaceToken(prisma, { meta, admin }, { label: "feed" });
     return { id: token.id, secret, hash: hashToken(secret) };
   }
 

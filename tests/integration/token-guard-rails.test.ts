@@ -12,12 +12,12 @@ import * as projectRoute from "@/app/api/v1/app/projects/[id]/route";
 import * as projectsRoute from "@/app/api/v1/app/projects/route";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { TokenRules } from "@/lib/tokens/rules";
-import { issueToken, regenerateToken, updateTokenRules, type ChangeMeta } from "@/lib/tokens/service";
+import { regenerateToken, updateTokenRules, type ChangeMeta } from "@/lib/tokens/service";
 import { flushUsage } from "@/lib/tokens/usage";
 
 import { openAppDbWithOrg, type AppDb } from "../support/app-db";
 import { testDatabases } from "../support/databases";
-import { uniq } from "../support/fixtures";
+import { issueWorkspaceToken, uniq } from "../support/fixtures";
 import {
   eventually,
   expectApiError,
@@ -47,14 +47,7 @@ describe.each(testDatabases)("token guard rails on the Workspace API on $name", 
   });
 
   async function issue(tokenRules?: TokenRules) {
-    const { token, secret } = await issueToken(prisma, meta, {
-      kind: "WORKSPACE",
-      name: `guarded-${uniq()}`,
-      expiresAt: null,
-      permissions: ["projects:read"],
-      createdById: admin.id,
-      rules: tokenRules,
-    });
+    const { token, secret } = await issueWorkspaceToken(prisma, { meta, admin }, { label: "guarded", rules: tokenRules });
     return { id: token.id, name: token.name, secret, view: token };
   }
 

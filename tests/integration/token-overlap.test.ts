@@ -11,12 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as meRoute from "@/app/api/v1/app/me/route";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { displayParts, hashToken, maskToken } from "@/lib/tokens/format";
-import { endOverlap, issueToken, regenerateToken, revokeToken, setTokenActive, tokenView, type ChangeMeta } from "@/lib/tokens/service";
+import { endOverlap, regenerateToken, revokeToken, setTokenActive, tokenView, type ChangeMeta } from "@/lib/tokens/service";
 import { FRESH_MS, verifyToken } from "@/lib/tokens/verify";
 
 import { openAppDbWithOrg, type AppDb } from "../support/app-db";
 import { testDatabases } from "../support/databases";
-import { uniq } from "../support/fixtures";
+import { issueWorkspaceToken } from "../support/fixtures";
 import { expectApiError, noParams, read, workspaceRequest } from "../support/guard-rails";
 
 const HOUR = 3_600_000;
@@ -40,13 +40,7 @@ describe.each(testDatabases)("token rotation with overlap on $name", ({ name }) 
   });
 
   async function issue() {
-    const { token, secret } = await issueToken(prisma, meta, {
-      kind: "WORKSPACE",
-      name: `rotate-${uniq()}`,
-      expiresAt: null,
-      permissions: ["projects:read"],
-      createdById: admin.id,
-    });
+    const { token, secret } = await issueWorkspaceToken(prisma, { meta, admin }, { label: "rotate" });
     return { id: token.id, masked: token.masked, secret };
   }
 

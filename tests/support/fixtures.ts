@@ -4,6 +4,8 @@ import type { Actor } from "@/lib/audit";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Role, TokenKind } from "@/lib/generated/prisma/enums";
 import type { ChangeContext } from "@/lib/projects";
+import type { TokenRules } from "@/lib/tokens/rules";
+import { issueToken, type ChangeMeta } from "@/lib/tokens/service";
 
 /** A short random suffix so tests sharing one database never collide. */
 export function uniq(): string {
@@ -38,6 +40,22 @@ export function actorFor(user: { id: string; email: string }): Actor {
 
 export function contextFor(orgId: string, user: { id: string; email: string }): ChangeContext {
   return { orgId, actor: actorFor(user), ip: "203.0.113.7", userAgent: "vitest" };
+}
+
+/** A workspace token that may read projects, issued through the service by the org's admin. */
+export function issueWorkspaceToken(
+  prisma: PrismaClient,
+  by: { meta: ChangeMeta; admin: { id: string } },
+  options: { label?: string; rules?: TokenRules } = {},
+) {
+  return issueToken(prisma, by.meta, {
+    kind: "WORKSPACE",
+    name: `${options.label ?? "ws"}-${uniq()}`,
+    permissions: ["projects:read"],
+    expiresAt: null,
+    createdById: by.admin.id,
+    rules: options.rules,
+  });
 }
 
 /** A token row as the token service would store it (no real secret needed here). */

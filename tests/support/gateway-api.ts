@@ -78,16 +78,6 @@ export function issueOrganizationToken(prisma: PrismaClient, o: GatewayOrg, role
   return issueToken(prisma, o.meta, { kind: "ORGANIZATION", name: `org-${uniq()}`, role, expiresAt: null, createdById: o.admin.id });
 }
 
-export function issueWorkspaceToken(prisma: PrismaClient, o: GatewayOrg) {
-  return issueToken(prisma, o.meta, {
-    kind: "WORKSPACE",
-    name: `ws-${uniq()}`,
-    permissions: ["projects:read"],
-    expiresAt: null,
-    createdById: o.admin.id,
-  });
-}
-
 /** The token's usage count as stored, after writing out the in-memory tally (lib/tokens/usage.ts batches it). */
 export async function usageCount(prisma: PrismaClient, tokenId: string): Promise<number> {
   await flushUsage();
