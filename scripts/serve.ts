@@ -6,6 +6,8 @@
  */
 import http from "node:http";
 import next from "next";
+import { AppSecretError, resolveAppSecret } from "@/lib/auth/app-secret";
+import { databaseTarget } from "@/lib/db/connection";
 import { prepareDatabase } from "@/lib/db/prepare";
 import { CLIENT_IP_HEADER, resolveClientIp } from "@/lib/request-info";
 import { runShutdownHooks } from "@/lib/shutdown";
@@ -18,13 +20,9 @@ const trustedHops = Number(process.env.KEYSMITH_TRUSTED_PROXY_HOPS ?? 0);
 async function main() {
   const started = Date.now();
   process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
-  if (!process.env.NEXTAUTH_SECRET) {
-    if (process.env.DATABASE_URL && !dev) {
-      throw new Error("Set NEXTAUTH_SECRET: every instance sharing a database must sign sessions with the same secret.");
-    }
-    // The embedded default is a single local process: a fixed development secret keeps sessions across restarts.
-    process.env.NEXTAUTH_SECRET = "keysmith-embedded-development-secret";
-  }
+  // Before anything reads it: next-auth, the proxy and the secret box take it from the environment.
+  const appSecret = resolveAppSecret(databaseTarget());
+  process.env.NEXTAUTH_SECRET = appSecret.secret;
 
   const db = await prepareDatabase();
   const app = next({ dev, hostname: host, port });
@@ -46,8 +44,9 @@ async function main() {
     const lines = [
       `Keysmith is ready on ${url} (${dev ? "development" : "production"}, ${Date.now() - started} ms)`,
       `  database: ${db.description}${db.applied.length ? ` (applied ${db.applied.join(", ")})` : ""}`,
-      `  sign in at ${url}/sign-in as ${db.seed.email}` +
-        (db.seed.password ? ` with password ${db.seed.password}` : " (password changed since seeding)"),
+      `  session secret: ${secretLine(appSecret)}`,
+      ...(db.resealed ? [`  upstream keys sealed again with the current encryption key: ${db.resealed}`] : []),
+      `  sign in at ${url}/sign-in as ${db.seed.email}` + passwordHint(db.seed),
     ];
     console.log(lines.join("\n"));
   });
@@ -76,11 +75,23 @@ async function main() {
   process.on("SIGINT", () => stop("SIGINT"));
 }
 
+function secretLine(s: ReturnType<typeof resolveAppSecret>): string {
+  if (s.source === "environment") return "NEXTAUTH_SECRET";
+  return `${s.source === "generated" ? "generated now, kept" : "kept"} in ${s.file} (mode 0600)`;
+}
+
+function passwordHint(seed: Awaited<ReturnType<typeof prepareDatabase>>["seed"]): string {
+  if (seed.password) return ` with password ${seed.password}${seed.generated ? " (generated for this install; change it under Account)" : ""}`;
+  if (seed.generated && !seed.created) return " (with the password printed at first start, or as changed since)";
+  return " (password changed since seeding)";
+}
+
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(",") : value;
 }
 
 main().catch((error) => {
-  console.error(error);
+  // A configuration problem gets one clear line, not a stack trace.
+  console.error(error instanceof AppSecretError ? `Keysmith cannot start: ${error.message}` : error);
   process.exit(1);
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
-import { DEFAULT_ADMIN, DEMO_ORG, seedDemo } from "@/lib/db/seed";
+import { DEFAULT_ADMIN_EMAIL, DEMO_ORG, seedDemo, type PasswordMemo } from "@/lib/db/seed";
 
 import { testDatabases } from "../support/databases";
 import { openTestDb, type TestDb } from "../support/test-db";
@@ -22,9 +22,17 @@ describe.each(testDatabases)("seedDemo() on $name", ({ name }) => {
     await db.prisma.$executeRawUnsafe('TRUNCATE "Organization", "User" CASCADE');
   });
 
-  it("seeds the demo org with its admin once, with sign-in details that work", async () => {
-    const first = await seedDemo(db.prisma, {});
-    expect(first).toEqual({ email: DEFAULT_ADMIN.email, password: DEFAULT_ADMIN.password, created: true });
+  /** What the embedded install keeps in a 0600 file (lib/db/seed.ts passwordFile). */
+  function memo(): PasswordMemo & { value: string | null } {
+    const m = { value: null as string | null, read: () => m.value, write: (p: string) => void (m.value = p) };
+    return m;
+  }
+
+  it("seeds the demo org with its admin once, with a generated password that works", async () => {
+    const remembered = memo();
+    const first = await seedDemo(db.prisma, {}, remembered);
+    expect(first).toEqual({ email: DEFAULT_ADMIN_EMAIL, password: expect.stringMatching(/^[\w-]{20}$/), generated: true, created: true });
+    expect(remembered.value).toBe(first.password);
 
     const org = await db.prisma.organization.findUniqueOrThrow({
       where: { slug: DEMO_ORG.slug },
@@ -32,11 +40,12 @@ describe.each(testDatabases)("seedDemo() on $name", ({ name }) => {
     });
     expect(org.memberships).toHaveLength(1);
     expect(org.memberships[0].role).toBe("ADMIN");
-    expect(org.memberships[0].user.email).toBe(DEFAULT_ADMIN.email);
-    expect(await verifyPassword(DEFAULT_ADMIN.password, org.memberships[0].user.passwordHash)).toBe(true);
+    expect(org.memberships[0].user.email).toBe(DEFAULT_ADMIN_EMAIL);
+    expect(await verifyPassword(first.password!, org.memberships[0].user.passwordHash)).toBe(true);
 
-    const second = await seedDemo(db.prisma, {});
-    expect(second).toEqual({ email: DEFAULT_ADMIN.email, password: DEFAULT_ADMIN.password, created: false });
+    // A later start prints the same password again while it still works.
+    const second = await seedDemo(db.prisma, {}, remembered);
+    expect(second).toEqual({ email: DEFAULT_ADMIN_EMAIL, password: first.password, generated: true, created: false });
     expect(await db.prisma.organization.count()).toBe(1);
     expect(await db.prisma.user.count()).toBe(1);
     expect(await db.prisma.project.count({ where: { orgId: org.id } })).toBe(2);
@@ -45,20 +54,28 @@ describe.each(testDatabases)("seedDemo() on $name", ({ name }) => {
   it("takes the admin's e-mail and password from the environment", async () => {
     const env = { KEYSMITH_ADMIN_EMAIL: "  Ops@Example.TEST ", KEYSMITH_ADMIN_PASSWORD: "a-long-secret-pw" };
     const result = await seedDemo(db.prisma, env);
-    expect(result).toEqual({ email: "ops@example.test", password: "a-long-secret-pw", created: true });
+    expect(result).toEqual({ email: "ops@example.test", password: "a-long-secret-pw", generated: false, created: true });
 
     const user = await db.prisma.user.findUniqueOrThrow({ where: { email: "ops@example.test" } });
     expect(await verifyPassword("a-long-secret-pw", user.passwordHash)).toBe(true);
-    expect(await db.prisma.user.findUnique({ where: { email: DEFAULT_ADMIN.email } })).toBeNull();
+    expect(await db.prisma.user.findUnique({ where: { email: DEFAULT_ADMIN_EMAIL } })).toBeNull();
+  });
+
+  it("gives every install its own password", async () => {
+    const a = await seedDemo(db.prisma, {}, memo());
+    await db.prisma.$executeRawUnsafe('TRUNCATE "Organization", "User" CASCADE');
+    const b = await seedDemo(db.prisma, {}, memo());
+    expect(a.password).not.toBe(b.password);
   });
 
   it("does not print a password that no longer works", async () => {
-    await seedDemo(db.prisma, {});
+    const remembered = memo();
+    await seedDemo(db.prisma, {}, remembered);
     await db.prisma.user.update({
-      where: { email: DEFAULT_ADMIN.email },
+      where: { email: DEFAULT_ADMIN_EMAIL },
       data: { passwordHash: await hashPassword("changed-by-the-admin") },
     });
-    expect(await seedDemo(db.prisma, {})).toEqual({ email: DEFAULT_ADMIN.email, password: null, created: false });
+    expect(await seedDemo(db.prisma, {}, remembered)).toEqual({ email: DEFAULT_ADMIN_EMAIL, password: null, generated: true, created: false });
   });
 
   if (name === "postgres") {
