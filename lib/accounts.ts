@@ -1,7 +1,9 @@
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { hashPassword } from "@/lib/auth/password";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { endAllSessions } from "@/lib/auth/sessions";
+import { recordFailure, retryAfterSeconds, signUpKeys } from "@/lib/auth/throttle";
 import { createOrganization, orgNameSchema } from "@/lib/orgs";
 import { acceptInvitation, emailSchema } from "@/lib/members";
 
@@ -20,11 +22,22 @@ export class EmailTaken extends Error {
   }
 }
 
+export class TooManySignUps extends Error {
+  constructor(seconds: number) {
+    super(`Too many sign-ups from your address. Try again in ${seconds === 1 ? "1 second" : `${seconds} seconds`}.`);
+  }
+}
+
 /**
  * Creates the account and either joins the org it was invited to, or creates
  * its first org with the new user as admin. Returns where to go next.
  */
 export async function signUp(db: PrismaClient, input: SignUpInput, meta: { ip?: string | null; userAgent?: string | null } = {}) {
+  // Every attempt from an address counts, so accounts (and orgs) cannot be made in bulk.
+  const keys = signUpKeys(meta.ip ?? null);
+  const wait = await retryAfterSeconds(db, keys);
+  if (wait > 0) throw new TooManySignUps(wait);
+  await recordFailure(db, keys);
   const passwordHash = await hashPassword(input.password);
   let user;
   try {
@@ -46,4 +59,26 @@ export async function signUp(db: PrismaClient, input: SignUpInput, meta: { ip?: 
     await db.user.delete({ where: { id: user.id } });
     throw error;
   }
+}
+
+export const passwordSchema = z.string().min(10, "Use at least 10 characters.").max(200, "Use at most 200 characters.");
+
+export class WrongPassword extends Error {
+  constructor() {
+    super("That is not your current password.");
+  }
+}
+
+/**
+ * A new password for the signed-in user. Every other session of theirs ends
+ * (a stolen cookie dies with the old password); `keepSession` stays signed in.
+ */
+export async function changePassword(db: PrismaClient, userId: string, current: string, next: string, keepSession: string | null) {
+  const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } });
+  if (!(await verifyPassword(current, user.passwordHash))) throw new WrongPassword();
+  const passwordHash = await hashPassword(next);
+  return db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: userId }, data: { passwordHash } });
+    return endAllSessions(tx, userId, keepSession ?? undefined);
+  });
 }

@@ -4,8 +4,10 @@ import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { ROLES } from "@/lib/authz";
 import { audit } from "@/lib/audit";
+import { endAllSessions } from "@/lib/auth/sessions";
 import type { ChangeContext } from "@/lib/projects";
-import { tokensChanged } from "@/lib/tokens/events";
+import { orgChanged, tokensChanged } from "@/lib/tokens/events";
+import { revokeTokens } from "@/lib/tokens/revoke";
 
 export const roleSchema = z.enum(ROLES, { error: "Choose a role." });
 export const emailSchema = z.string().trim().toLowerCase().email("Enter a valid e-mail address.").max(254);
@@ -140,9 +142,8 @@ export async function changeRole(db: PrismaClient, ctx: ChangeContext, membershi
     });
     return updated;
   });
-  // The member's tokens act with the member's role: drop cached verifications so the change applies at once.
-  const tokens = await db.token.findMany({ where: { orgId: ctx.orgId, createdById: updated.userId }, select: { hash: true, previousHash: true } });
-  tokensChanged(tokens);
+  // The member's tokens (and what they minted) act with the member's role: drop cached verifications so the change applies at once.
+  orgChanged(ctx.orgId);
   return updated;
 }
 
@@ -155,23 +156,22 @@ export async function removeMember(db: PrismaClient, ctx: ChangeContext, members
       throw new MemberError("An organization needs at least one admin. Make someone else an admin first.");
     }
     await tx.membership.delete({ where: { id: m.id } });
+    // Whatever they had open (a cookie copied before removal included) signs them in no more.
+    await endAllSessions(tx, m.userId);
     // Workspace and gateway tokens act for the member who made them and go with
     // them; organization tokens belong to the org and keep working (SPEC §2).
     const live = await tx.token.findMany({
       where: { orgId: ctx.orgId, createdById: m.userId, kind: { in: ["WORKSPACE", "GATEWAY"] }, status: { not: "REVOKED" } },
-      select: { id: true, hash: true, previousHash: true },
+      select: { id: true },
     });
-    const revoked = await tx.token.updateMany({
-      where: { id: { in: live.map((t) => t.id) } },
-      data: { status: "REVOKED", revokedAt: new Date() },
-    });
+    const revoked = await revokeTokens(tx, ctx, live.map((t) => t.id), `member ${m.user.email} removed`);
     await audit(tx, {
       ...ctx,
       action: "member.removed",
       target: { type: "user", id: m.userId, label: m.user.email },
-      metadata: { role: m.role, revokedTokens: revoked.count },
+      metadata: { role: m.role, revokedTokens: revoked.length },
     });
-    return live;
+    return revoked;
   });
   tokensChanged(revokedHashes);
 }

@@ -3,6 +3,7 @@ import { cache } from "react";
 import { getServerSession } from "next-auth";
 import { notFound, redirect } from "next/navigation";
 import { authOptions } from "@/lib/auth/options";
+import { sessionUser } from "@/lib/auth/sessions";
 import { db } from "@/lib/db/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 
@@ -18,14 +19,21 @@ export interface OrgContext {
   role: Role;
 }
 
-/** The signed-in user, re-read from the database each request (a deleted account is signed out). */
+/**
+ * The signed-in user, re-read with the session's row on each request: an ended
+ * session (sign-out, sign out everywhere, password change, removal from an org)
+ * or a deleted account signs nobody in, whatever the cookie says.
+ */
 export const currentUser = cache(async (): Promise<SessionUser | null> => {
   const session = await getServerSession(authOptions);
   const id = session?.user?.id;
-  if (!id) return null;
-  const user = await (await db()).user.findUnique({ where: { id }, select: { id: true, email: true, name: true } });
-  return user;
+  const sid = session?.sid;
+  if (!id || !sid) return null;
+  return sessionUser(await db(), sid, id);
 });
+
+/** The current session's id (for "sign out everywhere else" after a password change). */
+export const currentSessionId = cache(async (): Promise<string | null> => (await getServerSession(authOptions))?.sid ?? null);
 
 export async function requireUser(returnTo = "/"): Promise<SessionUser> {
   const user = await currentUser();

@@ -41,7 +41,7 @@ export function AppShell({
             Dev mailbox
           </Link>
         )}
-        <UserMenu name={user.name} email={user.email} />
+        <UserMenu name={user.name} email={user.email} accountHref={`/o/${current.slug}/account`} />
       </div>
     </div>
   );

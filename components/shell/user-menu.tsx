@@ -1,8 +1,14 @@
 "use client";
 
+import Link from "next/link";
 import { signOut } from "next-auth/react";
+import { useTransition } from "react";
+import { signOutEverywhereAction } from "@/app/o/[org]/account/actions";
 
-export function UserMenu({ name, email }: { name: string; email: string }) {
+const MENU_BUTTON = "w-full rounded-md border border-zinc-700 px-3 py-1.5 text-sm font-medium text-zinc-300 hover:bg-zinc-800 hover:text-white disabled:opacity-60";
+
+export function UserMenu({ name, email, accountHref }: { name: string; email: string; accountHref: string }) {
+  const [pending, start] = useTransition();
   const initials = name
     .split(/\s+/)
     .map((p) => p[0])
@@ -11,23 +17,32 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
     .toUpperCase();
   return (
     <div className="space-y-3">
-      <div className="flex items-center gap-3">
+      <Link href={accountHref} className="flex items-center gap-3 rounded-md p-1 hover:bg-zinc-800" aria-label={`Your account: ${name}, ${email}`}>
         <span aria-hidden="true" className="flex h-8 w-8 shrink-0 items-center justify-center rounded-full bg-brand-600 text-xs font-semibold text-white">
           {initials || "?"}
         </span>
-        <div className="min-w-0 flex-1">
-          <p className="truncate text-sm font-medium text-white" data-testid="signed-in-user">
+        <span className="min-w-0 flex-1">
+          <span className="block truncate text-sm font-medium text-white" data-testid="signed-in-user">
             {name}
-          </p>
-          <p className="truncate text-xs text-zinc-400">{email}</p>
-        </div>
-      </div>
+          </span>
+          <span className="block truncate text-xs text-zinc-400">{email}</span>
+        </span>
+      </Link>
+      <button type="button" onClick={() => void signOut({ callbackUrl: "/sign-in" })} className={MENU_BUTTON}>
+        Sign out
+      </button>
       <button
         type="button"
-        onClick={() => void signOut({ callbackUrl: "/sign-in" })}
-        className="w-full rounded-md border border-zinc-700 px-3 py-1.5 text-sm font-medium text-zinc-300 hover:bg-zinc-800 hover:text-white"
+        disabled={pending}
+        onClick={() =>
+          start(async () => {
+            const result = await signOutEverywhereAction();
+            if (result.ok) await signOut({ callbackUrl: "/sign-in" });
+          })
+        }
+        className="w-full text-center text-xs text-zinc-400 underline-offset-2 hover:text-white hover:underline disabled:opacity-60"
       >
-        Sign out
+        {pending ? "Signing out everywhere…" : "Sign out everywhere"}
       </button>
     </div>
   );

@@ -1,7 +1,7 @@
 "use server";
 
 import { ActionError, parseInput, requestMeta, runAction, type ActionResult } from "@/lib/actions";
-import { EmailTaken, signUp, signUpSchema } from "@/lib/accounts";
+import { EmailTaken, signUp, signUpSchema, TooManySignUps } from "@/lib/accounts";
 import { db } from "@/lib/db/client";
 import { MemberError } from "@/lib/members";
 
@@ -19,7 +19,7 @@ export async function signUpAction(_prev: unknown, form: FormData): Promise<Acti
       return { orgSlug };
     } catch (error) {
       if (error instanceof EmailTaken) throw new ActionError(error.message, { email: error.message });
-      if (error instanceof MemberError) throw new ActionError(error.message);
+      if (error instanceof MemberError || error instanceof TooManySignUps) throw new ActionError(error.message);
       throw error;
     }
   });
