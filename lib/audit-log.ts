@@ -26,12 +26,17 @@ export const AUDIT_ACTIONS = [
   "org.renamed",
 ] as const;
 
+/** LIKE's wildcards and its escape character, taken literally (Prisma's `contains` passes them through). */
+export function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 /** Newest first, filtered by action and by actor (e-mail or token name, case-insensitive substring). */
 export async function listAuditEvents(db: PrismaClient, orgId: string, opts: { action?: string; actor?: string; page?: number }) {
   const where: Prisma.AuditEventWhereInput = {
     orgId,
     ...(opts.action ? { action: opts.action } : {}),
-    ...(opts.actor ? { actorLabel: { contains: opts.actor, mode: "insensitive" } } : {}),
+    ...(opts.actor ? { actorLabel: { contains: likeLiteral(opts.actor), mode: "insensitive" } } : {}),
   };
   const total = await db.auditEvent.count({ where });
   const pageCount = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));

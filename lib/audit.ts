@@ -4,6 +4,14 @@ export type Actor =
   | { type: "user"; id: string; label: string }
   | { type: "token"; id: string; label: string };
 
+/** Who makes a change, in which org, from where: what every audited change records. */
+export interface ChangeMeta {
+  orgId: string;
+  actor: Actor;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
 export interface AuditEntry {
   orgId: string;
   actor: Actor;
@@ -16,23 +24,30 @@ export interface AuditEntry {
 
 type Tx = Pick<Prisma.TransactionClient, "auditEvent">;
 
+function row(entry: AuditEntry): Prisma.AuditEventCreateManyInput {
+  return {
+    orgId: entry.orgId,
+    actorType: entry.actor.type,
+    actorId: entry.actor.id,
+    actorLabel: entry.actor.label,
+    action: entry.action,
+    targetType: entry.target.type,
+    targetId: entry.target.id ?? null,
+    targetLabel: entry.target.label ?? null,
+    metadata: entry.metadata,
+    ip: entry.ip ?? null,
+    userAgent: entry.userAgent ?? null,
+  };
+}
+
 /** Records a change in the same transaction as the change itself: no change without its entry. */
 export async function audit(tx: Tx, entry: AuditEntry): Promise<void> {
-  await tx.auditEvent.create({
-    data: {
-      orgId: entry.orgId,
-      actorType: entry.actor.type,
-      actorId: entry.actor.id,
-      actorLabel: entry.actor.label,
-      action: entry.action,
-      targetType: entry.target.type,
-      targetId: entry.target.id ?? null,
-      targetLabel: entry.target.label ?? null,
-      metadata: entry.metadata,
-      ip: entry.ip ?? null,
-      userAgent: entry.userAgent ?? null,
-    },
-  });
+  await tx.auditEvent.create({ data: row(entry) });
+}
+
+/** Several entries in one statement (a cascade revoking many tokens). */
+export async function auditMany(tx: Tx, entries: AuditEntry[]): Promise<void> {
+  if (entries.length) await tx.auditEvent.createMany({ data: entries.map(row) });
 }
 
 export function userActor(user: { id: string; email: string }): Actor {

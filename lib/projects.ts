@@ -3,6 +3,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { audit, type Actor } from "@/lib/audit";
 import { tokensChanged } from "@/lib/tokens/events";
+import { revokeTokens } from "@/lib/tokens/revoke";
 
 export const projectNameSchema = z
   .string()
@@ -72,14 +73,11 @@ export async function deleteProject(db: PrismaClient, ctx: ChangeContext, id: st
     if (!existing) return null;
     // A token limited to this project must not silently widen to every project
     // when the link is cleared: revoke such tokens with the project.
-    const live = await tx.token.findMany({ where: { projectId: id, status: { not: "REVOKED" } }, select: { id: true, hash: true, previousHash: true } });
-    const revoked = await tx.token.updateMany({
-      where: { id: { in: live.map((t) => t.id) } },
-      data: { status: "REVOKED", revokedAt: new Date() },
-    });
+    const live = await tx.token.findMany({ where: { projectId: id, status: { not: "REVOKED" } }, select: { id: true } });
+    const revoked = await revokeTokens(tx, ctx, live.map((t) => t.id), `project "${existing.name}" deleted`);
     await tx.project.delete({ where: { id } });
-    await audit(tx, { ...ctx, action: "project.deleted", target: { type: "project", id, label: existing.name }, metadata: { revokedTokens: revoked.count } });
-    return live;
+    await audit(tx, { ...ctx, action: "project.deleted", target: { type: "project", id, label: existing.name }, metadata: { revokedTokens: revoked.length } });
+    return revoked;
   });
   if (revokedHashes === null) return false;
   tokensChanged(revokedHashes);

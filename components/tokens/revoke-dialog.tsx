@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/field";
 import { TypedConfirmation } from "@/components/ui/typed-confirmation";
+import { useTokenDetails } from "./use-token-details";
 
 /** Revoke, confirmed by typing the token's name exactly (SPEC §2). */
 export function RevokeDialog({
@@ -23,6 +24,7 @@ export function RevokeDialog({
   const [error, setError] = useState<string>();
   const [pending, start] = useTransition();
   const matches = typed === token.name;
+  const minted = useTokenDetails(orgSlug, token.id, false).data?.minted ?? [];
   return (
     <Dialog open onOpenChange={(o) => !o && onClose()} title="Revoke token" description="This cannot be undone.">
       <form
@@ -47,8 +49,22 @@ export function RevokeDialog({
             <dd className="font-mono text-zinc-900">{token.masked}</dd>
           </div>
         </dl>
+        {minted.length > 0 && (
+          <div className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900" data-testid="revoke-minted">
+            <p className="font-medium">
+              This also revokes {minted.length === 1 ? "the token" : `the ${minted.length} tokens`} it created through the API:
+            </p>
+            <ul className="mt-1 list-disc space-y-0.5 pl-5">
+              {minted.map((m) => (
+                <li key={m.id}>
+                  {m.name} <span className="font-mono text-xs">{m.masked}</span>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         <p className="text-sm text-zinc-700">
-          Applications using this token will get 401 errors immediately. A revoked token cannot be activated again.
+          Applications using {minted.length ? "these tokens" : "this token"} will get 401 errors immediately. A revoked token cannot be activated again.
         </p>
         <TypedConfirmation expected={token.name} value={typed} onChange={setTyped} />
         <FormError message={error} />

@@ -1,7 +1,7 @@
 "use client";
 
 import * as RadixDialog from "@radix-ui/react-dialog";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState, useTransition, type ReactNode } from "react";
 import { endOverlapAction, updateTokenRulesAction } from "@/app/o/[org]/tokens/actions";
 import { Button } from "@/components/ui/button";
@@ -11,14 +11,7 @@ import { RulesFields } from "./rules-fields";
 import type { ConsoleToken } from "@/lib/tokens/console";
 import { CreatedBy, TokenScope } from "./token-scope";
 import { ExactDate, RelativeTime, StatusBadge } from "./token-bits";
-
-interface Activity {
-  id: string;
-  action: string;
-  actorLabel: string;
-  ip: string | null;
-  createdAt: string;
-}
+import { tokenDetailsKey, useTokenDetails } from "./use-token-details";
 
 const ACTION_LABELS: Record<string, string> = {
   "token.created": "Created",
@@ -91,18 +84,10 @@ export function TokenDetails({
   const [pending, start] = useTransition();
   const [error, setError] = useState<string>();
   const changed = () => {
-    void queryClient.invalidateQueries({ queryKey: ["token-details", orgSlug, tokenId] });
+    void queryClient.invalidateQueries({ queryKey: tokenDetailsKey(orgSlug, tokenId) });
     onChanged?.();
   };
-  const { data, isError } = useQuery({
-    queryKey: ["token-details", orgSlug, tokenId],
-    queryFn: async () => {
-      const res = await fetch(`/api/console/${orgSlug}/tokens/${encodeURIComponent(tokenId)}`, { cache: "no-store" });
-      if (!res.ok) throw new Error("Could not load the token.");
-      return (await res.json()) as { token: ConsoleToken; activity: Activity[] };
-    },
-    refetchInterval: 5_000,
-  });
+  const { data, isError } = useTokenDetails(orgSlug, tokenId);
   const t = data?.token ?? token;
   if (!t) {
     return (

@@ -9,7 +9,7 @@ import { Card, EmptyState } from "@/components/ui/card";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, SelectField } from "@/components/ui/field";
 import type { ConsoleToken, ConsoleTokenPage, KindSlug } from "@/lib/tokens/console";
-import type { TokenView } from "@/lib/tokens/service";
+import type { ShownToken } from "@/lib/tokens/console";
 import { OVERLAP_CHOICES, OVERLAP_LABELS, type OverlapChoice } from "@/lib/tokens/overlap";
 import { DISPLAY_STATUSES, STATUS_LABELS, type DisplayStatus } from "@/lib/tokens/status";
 import { CreateTokenDialog, type CreateTokenAction } from "./create-token-dialog";
@@ -27,7 +27,7 @@ type Open =
   | { type: "create" }
   | { type: "details"; id: string; token?: ConsoleToken }
   | { type: "revoke" | "regenerate"; token: ConsoleToken }
-  | { type: "secret"; secret: SecretHolder; token: TokenView; regenerated: boolean }
+  | { type: "secret"; secret: SecretHolder; token: ShownToken; regenerated: boolean }
   | null;
 
 /**

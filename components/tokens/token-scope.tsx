@@ -1,9 +1,9 @@
 import { Badge } from "@/components/ui/card";
 import { ROLE_LABELS } from "@/lib/authz";
-import type { TokenView } from "@/lib/tokens/service";
+import type { ShownToken } from "@/lib/tokens/console";
 
 /** The kind-specific scope: permissions and project, gateway, or role. */
-export function TokenScope({ token, compact = false }: { token: TokenView; compact?: boolean }) {
+export function TokenScope({ token, compact = false }: { token: ShownToken; compact?: boolean }) {
   if (token.kind === "ORGANIZATION") {
     return token.role ? <Badge tone={token.role === "ADMIN" ? "brand" : "zinc"}>{ROLE_LABELS[token.role]}</Badge> : null;
   }
@@ -37,18 +37,26 @@ export function TokenScope({ token, compact = false }: { token: TokenView; compa
   );
 }
 
-export function CreatedBy({ token }: { token: TokenView }) {
-  if (!token.createdBy) return <span className="text-zinc-500">{token.createdByTokenId ? "API token" : "—"}</span>;
-  return (
+export function CreatedBy({ token }: { token: Pick<ShownToken, "createdBy" | "createdByToken"> }) {
+  const member = token.createdBy && (
     <span title={token.createdBy.email}>
       {token.createdBy.name}
       {token.createdBy.formerMember && <span className="ml-1 text-xs text-zinc-500">(former member)</span>}
     </span>
   );
+  if (!token.createdByToken) return member || <span className="text-zinc-500">—</span>;
+  return (
+    <span>
+      {member}
+      {member && " "}
+      <span className="text-zinc-600">{member ? "through token" : "Token"}</span> {token.createdByToken.name}{" "}
+      <span className="font-mono text-xs text-zinc-500">{token.createdByToken.masked}</span>
+    </span>
+  );
 }
 
 /** A small badge per active rule, so a glance at the list shows which tokens are fenced in. */
-export function RuleBadges({ token }: { token: TokenView }) {
+export function RuleBadges({ token }: { token: ShownToken }) {
   const badges: Array<[string, string]> = [];
   if (token.previous) badges.push(["Overlap", `Previous secret ${token.previous.masked} valid until ${token.previous.validUntil.replace("T", " ").slice(0, 16)} UTC`]);
   if (token.ipAllowlist.length) badges.push(["IP allowlist", token.ipAllowlist.join(", ")]);

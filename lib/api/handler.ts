@@ -8,7 +8,8 @@ import type { TokenKind } from "@/lib/tokens/format";
 import { recordIpDenial } from "@/lib/tokens/denials";
 import { peekRate, rateHeaders, takeRate, type RateDecision } from "@/lib/tokens/rules";
 import { recordUsage } from "@/lib/tokens/usage";
-import { verifyToken, type Principal } from "@/lib/tokens/verify";
+import { chargeUnknown, lookupWaitSeconds } from "@/lib/tokens/unknown-tokens";
+import { verifyToken, type LookupGate, type Principal } from "@/lib/tokens/verify";
 import { ApiError, errorResponse, UNAUTHENTICATED } from "./errors";
 
 export interface ApiContext<P> {
@@ -97,7 +98,8 @@ export function tokenRoute<P = Record<string, never>>(
       const presented = presentedToken(request, options.acceptApiKeyHeader ?? false);
       if (!presented) throw new ApiError(401, UNAUTHENTICATED);
       const prisma = await db();
-      const principal = await verifyToken(prisma, presented);
+      const ip = clientIpFromHeaders(request.headers);
+      const principal = await verifyToken(prisma, presented, new Date(), unknownTokenGate(ip));
       if (!principal) throw new ApiError(401, UNAUTHENTICATED);
       // A token with a rate limit reports its window on every response; refusals before the
       // limit applies (kind, org, IP allowlist) show it as it stands, without using it up.
@@ -117,11 +119,11 @@ export function tokenRoute<P = Record<string, never>>(
           if (!org) throw new ApiError(400, 'The "x-org" header is required: set it to your organization\'s slug.');
           if (org !== principal.orgSlug) throw new ApiError(403, "This token does not belong to that organization.");
         }
-        const ip = clientIpFromHeaders(request.headers);
         const userAgent = userAgentFromHeaders(request.headers);
         if (principal.ipMatcher && !principal.ipMatcher.allows(ip)) {
           recordIpDenial(prisma, principal, ip, userAgent);
-          throw new ApiError(403, `This token's IP allowlist (${principal.ipAllowlist.join(", ")}) does not include ${ip ?? "the caller's address"}.`);
+          // Name the caller's own address only: the allowlist is the org's business, not the caller's.
+          throw new ApiError(403, `This token's IP allowlist does not include ${ip ?? "the caller's address"}.`);
         }
         if (limit) {
           decision = takeRate(principal.tokenId, limit);
@@ -138,6 +140,21 @@ export function tokenRoute<P = Record<string, never>>(
     } catch (error) {
       return toErrorResponse(error);
     }
+  };
+}
+
+/** An address that keeps presenting unknown tokens gets no more database lookups for a while. */
+function unknownTokenGate(ip: string | null): LookupGate {
+  return {
+    beforeLookup() {
+      const wait = lookupWaitSeconds(ip);
+      if (wait > 0) {
+        throw new ApiError(429, `Too many requests with unknown tokens from your address. Try again in ${wait === 1 ? "1 second" : `${wait} seconds`}.`, {
+          "retry-after": String(wait),
+        });
+      }
+    },
+    unknown: () => chargeUnknown(ip),
   };
 }
 

@@ -27,7 +27,7 @@ export const OPERATIONS: Operation[] = [
   { method: "delete", path: "/app/projects/{id}", summary: "Delete a project (revokes tokens limited to it)", permission: "projects:write", ok: { status: 204, description: "Deleted" } },
   { method: "get", path: "/app/tokens", summary: "List workspace tokens (metadata only)", permission: "tokens:read", query: s.listTokensQuery, ok: { status: 200, schema: s.tokenList, description: "Tokens" } },
   { method: "post", path: "/app/tokens", summary: "Create a workspace token; the secret is returned once", permission: "tokens:create", body: s.createTokenBody, ok: { status: 201, schema: s.createdToken, description: "Created; `token` holds the secret" } },
-  { method: "delete", path: "/app/tokens/{id}", summary: "Revoke a workspace token", permission: "tokens:delete", ok: { status: 200, schema: s.tokenMetadata, description: "The revoked token" } },
+  { method: "delete", path: "/app/tokens/{id}", summary: "Revoke a workspace token and every token it created", permission: "tokens:delete", ok: { status: 200, schema: s.revokedToken, description: "The revoked token, and the tokens revoked with it" } },
   { method: "get", path: "/app/members", summary: "List members", permission: "members:read", ok: { status: 200, schema: s.memberList, description: "Members" } },
 ];
 

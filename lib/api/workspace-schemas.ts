@@ -54,6 +54,10 @@ export const tokenMetadata = z
     status: z.enum(DISPLAY_STATUSES),
     created_at: isoDate,
     created_by: z.object({ name: z.string(), email: z.string() }).nullable(),
+    created_by_token: z
+      .object({ id: z.string(), name: z.string(), masked: z.string() })
+      .nullable()
+      .describe("The token that created this one through the API: this one never does more than that token may now."),
     expires_at: isoDate.nullable(),
     last_used_at: isoDate.nullable(),
     usage_count: z.number().int(),
@@ -83,8 +87,16 @@ export const createdToken = tokenMetadata
   .extend({ token: z.string().describe("The secret. Returned only in this response: store it now.") })
   .meta({ id: "CreatedWorkspaceToken" });
 
+export const revokedToken = tokenMetadata
+  .extend({
+    also_revoked: z
+      .array(z.object({ id: z.string(), name: z.string(), masked: z.string() }))
+      .describe("Tokens this token had created through the API (transitively), revoked with it."),
+  })
+  .meta({ id: "RevokedWorkspaceToken" });
+
 export const member = z
-  .object({ id: z.string(), user_id: z.string(), name: z.string(), email: z.string(), role: z.enum(ROLES), joined_at: isoDate })
+  .object({ id: z.string().describe("The membership's id"), name: z.string(), email: z.string(), role: z.enum(ROLES), joined_at: isoDate })
   .meta({ id: "Member" });
 export const memberList = z.object({ data: z.array(member) });
 

@@ -34,6 +34,7 @@ export function serializeToken(t: TokenView): z.infer<typeof tokenMetadata> {
     status: t.status,
     created_at: t.createdAt,
     created_by: t.createdBy ? { name: t.createdBy.name, email: t.createdBy.email } : null,
+    created_by_token: t.createdByToken,
     expires_at: t.expiresAt,
     last_used_at: t.lastUsedAt,
     usage_count: t.usageCount,

@@ -11,6 +11,7 @@ import { seal } from "@/lib/crypto/secret-box";
 import { SLUG_PATTERN } from "@/lib/orgs";
 import type { ChangeMeta } from "@/lib/tokens/service";
 import { orgChanged, tokensChanged } from "@/lib/tokens/events";
+import { revokeTokens } from "@/lib/tokens/revoke";
 
 export const ECHO_DEFAULT_MODELS = ["keysmith-echo-1"];
 
@@ -186,22 +187,16 @@ export async function deleteGateway(db: PrismaClient, meta: ChangeMeta, id: stri
   const result = await db.$transaction(async (tx) => {
     const current = await tx.gateway.findFirst({ where: { id, orgId: meta.orgId }, select: VIEW });
     if (!current) throw new GatewayError("Gateway not found.");
-    const live = await tx.token.findMany({
-      where: { gatewayId: id, status: { not: "REVOKED" } },
-      select: { id: true, hash: true, previousHash: true },
-    });
-    await tx.token.updateMany({
-      where: { id: { in: live.map((t) => t.id) } },
-      data: { status: "REVOKED", revokedAt: new Date() },
-    });
+    const live = await tx.token.findMany({ where: { gatewayId: id, status: { not: "REVOKED" } }, select: { id: true } });
+    const revoked = await revokeTokens(tx, meta, live.map((t) => t.id), `gateway "${current.name}" deleted`);
     await tx.gateway.delete({ where: { id } });
     await audit(tx, {
       ...meta,
       action: "gateway.deleted",
       target: { type: "gateway", id, label: current.name },
-      metadata: { slug: current.slug, revokedTokens: live.length },
+      metadata: { slug: current.slug, revokedTokens: revoked.length },
     });
-    return live;
+    return revoked;
   });
   tokensChanged(result);
   return { revoked: result.length };

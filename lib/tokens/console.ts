@@ -6,7 +6,15 @@ import { rowActions, type RowActions } from "./policy";
 import { listTokens, type TokenView } from "./service";
 import { DISPLAY_STATUSES, type DisplayStatus } from "./status";
 
-export type ConsoleToken = TokenView & { actions: RowActions };
+/** A token as the browser gets it: no user ids (who made it is a name and e-mail), and what the viewer may do to it. */
+export type ShownToken = Omit<TokenView, "createdById">;
+export type ConsoleToken = ShownToken & { actions: RowActions };
+
+export function consoleToken(ctx: Pick<OrgContext, "role" | "user">, token: TokenView): ConsoleToken {
+  const { createdById: _, ...shown } = token;
+  void _;
+  return { ...shown, actions: rowActions(ctx, token) };
+}
 export interface ConsoleTokenPage {
   items: ConsoleToken[];
   total: number;
@@ -22,7 +30,7 @@ export async function consoleTokenPage(
 ): Promise<ConsoleTokenPage> {
   const { gatewayId, ...rest } = opts;
   const result = await listTokens(await db(), ctx.org.id, kind, { ...rest, extra: gatewayId ? { gatewayId } : undefined });
-  return { ...result, items: result.items.map((t) => ({ ...t, actions: rowActions(ctx, t) })) };
+  return { ...result, items: result.items.map((t) => consoleToken(ctx, t)) };
 }
 
 export const KIND_SLUGS = { workspace: "WORKSPACE", gateway: "GATEWAY", organization: "ORGANIZATION" } as const satisfies Record<string, TokenKind>;

@@ -1,13 +1,15 @@
 /**
- * Change notifications for tokens. A revocation, deactivation, regeneration or
- * membership change calls tokenChanged(hash) after its transaction commits, so
- * the verification cache drops the entry at once; changes made by other
- * processes arrive the same way through the change feed (./change-feed.ts),
+ * Change notifications for tokens. A change to a token (revoke, deactivate,
+ * regenerate, rules…) calls tokensChanged() after its transaction commits, so
+ * the verification cache drops the token's entries at once, and those of every
+ * token it minted (their verification reads the minting chain); changes made by
+ * other processes arrive the same way through the change feed (./change-feed.ts),
  * which also reports org-wide changes (orgChanged). Listeners live on globalThis:
  * Next may load this module more than once in one process (one copy per
  * bundle), and a change made through any of them must reach the one cache.
  */
-type Listener = (change: { hash: string } | { orgId: string }) => void;
+export type TokenChangeEvent = { hash: string | null; tokenId: string | null } | { orgId: string };
+type Listener = (change: TokenChangeEvent) => void;
 const key = Symbol.for("keysmith.token-listeners");
 const g = globalThis as typeof globalThis & { [key]?: Set<Listener> };
 const listeners: Set<Listener> = (g[key] ??= new Set());
@@ -17,9 +19,10 @@ export function onTokenChanged(listener: Listener): () => void {
   return () => listeners.delete(listener);
 }
 
-export function tokenChanged(hash: string | null | undefined): void {
-  if (!hash) return;
-  for (const l of listeners) l({ hash });
+/** One secret of a token, or the token itself (by id), changed. */
+export function tokenChanged(change: { hash?: string | null; tokenId?: string | null }): void {
+  if (!change.hash && !change.tokenId) return;
+  for (const l of listeners) l({ hash: change.hash ?? null, tokenId: change.tokenId ?? null });
 }
 
 /** Something every token of the org depends on changed (a membership, the org's slug, a member's name). */
@@ -27,10 +30,10 @@ export function orgChanged(orgId: string): void {
   for (const l of listeners) l({ orgId });
 }
 
-/** Both secrets a token may have (the current one, and the previous during an overlap). */
-export function tokensChanged(rows: Array<{ hash: string; previousHash?: string | null }>): void {
+/** Tokens that changed: both secrets each may have (the current one, and the previous during an overlap). */
+export function tokensChanged(rows: Array<{ id: string; hash: string; previousHash?: string | null }>): void {
   for (const r of rows) {
-    tokenChanged(r.hash);
-    tokenChanged(r.previousHash);
+    tokenChanged({ hash: r.hash, tokenId: r.id });
+    tokenChanged({ hash: r.previousHash });
   }
 }

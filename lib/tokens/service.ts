@@ -7,10 +7,12 @@
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import type { ApiPermission } from "@/lib/authz";
-import { audit, type Actor } from "@/lib/audit";
+import { audit, type Actor, type ChangeMeta } from "@/lib/audit";
 import { issueSecret, maskToken, type TokenKind } from "./format";
 import { displayStatus, type DisplayStatus } from "./status";
-import { tokenChanged, tokensChanged } from "./events";
+import { tokensChanged } from "./events";
+import { mintedBy } from "./lineage";
+import { revokeTokens } from "./revoke";
 import type { TokenRules } from "./rules";
 import { monthUsageByToken } from "@/lib/gateways/budget";
 import { queueTokenIssuedEmails } from "@/lib/email/outbox";
@@ -26,12 +28,7 @@ export class TokenError extends Error {
   }
 }
 
-export interface ChangeMeta {
-  orgId: string;
-  actor: Actor;
-  ip?: string | null;
-  userAgent?: string | null;
-}
+export type { ChangeMeta };
 
 export interface IssueInput {
   kind: TokenKind;
@@ -64,10 +61,10 @@ const VIEW_SELECT = {
   lastUsedIp: true,
   usageCount: true,
   createdById: true,
-  createdByTokenId: true,
   project: { select: { id: true, name: true } },
   gateway: { select: { id: true, slug: true, name: true } },
   createdBy: { select: { id: true, name: true, email: true } },
+  createdByToken: { select: { id: true, name: true, prefix: true, last4: true } },
   orgId: true,
   previousPrefix: true,
   previousLast4: true,
@@ -99,9 +96,11 @@ export interface TokenView {
   lastUsedAt: string | null;
   lastUsedIp: string | null;
   usageCount: number;
+  /** The member the token acts for: for authorization on the server, never sent to the browser (lib/tokens/console.ts). */
   createdById: string | null;
-  createdByTokenId: string | null;
   createdBy: { name: string; email: string; formerMember: boolean } | null;
+  /** The token that minted this one through the API. */
+  createdByToken: { id: string; name: string; masked: string } | null;
   /** During a rotation overlap: the previous secret, masked, and until when it still works. */
   previous: { masked: string; validUntil: string } | null;
   ipAllowlist: string[];
@@ -145,7 +144,9 @@ async function toViews(db: PrismaClient | Prisma.TransactionClient, rows: TokenR
     lastUsedIp: r.lastUsedIp,
     usageCount: Number(r.usageCount),
     createdById: r.createdById,
-    createdByTokenId: r.createdByTokenId,
+    createdByToken: r.createdByToken
+      ? { id: r.createdByToken.id, name: r.createdByToken.name, masked: maskToken(r.createdByToken.prefix, r.createdByToken.last4) }
+      : null,
     createdBy: r.createdBy
       ? { name: r.createdBy.name, email: r.createdBy.email, formerMember: !members.has(r.createdBy.id) }
       : null,
@@ -375,9 +376,9 @@ export async function regenerateToken(db: PrismaClient, meta: ChangeMeta, id: st
     });
     const view = (await toViews(tx, [row]))[0];
     await notifyAdmins(tx, meta, view, "regenerated", at, row.previousValidUntil);
-    return { view, secret: fresh.secret, oldHashes: [current.hash, current.previousHash] };
+    return { view, secret: fresh.secret, old: { id, hash: current.hash, previousHash: current.previousHash } };
   });
-  for (const hash of result.oldHashes) if (hash) tokenChanged(hash);
+  tokensChanged([result.old]);
   kickOutbox();
   return { token: result.view, secret: result.secret };
 }
@@ -401,25 +402,37 @@ export async function setTokenActive(db: PrismaClient, meta: ChangeMeta, id: str
   return result.view;
 }
 
-export async function revokeToken(db: PrismaClient, meta: ChangeMeta, id: string) {
+/** Revokes a token and, transitively, every token it minted; `minted` lists those. */
+export async function revokeToken(db: PrismaClient, meta: ChangeMeta, id: string): Promise<{ token: TokenView; minted: MintedToken[] }> {
   const result = await db.$transaction(async (tx) => {
     const current = await lockToken(tx, meta.orgId, id);
-    if (current.status === "REVOKED") return { view: (await toViews(tx, [current]))[0], changed: null };
-    const row = await tx.token.update({
-      where: { id },
-      data: { status: "REVOKED", revokedAt: new Date() },
-      select: VIEW_SELECT,
-    });
-    await audit(tx, {
-      ...meta,
-      action: "token.revoked",
-      target: { type: "token", id, label: row.name },
-      metadata: { kind: row.kind, masked: maskToken(row.prefix, row.last4) },
-    });
-    return { view: (await toViews(tx, [row]))[0], changed: current };
+    if (current.status === "REVOKED") return { view: (await toViews(tx, [current]))[0], revoked: [] };
+    const revoked = await revokeTokens(tx, meta, [id]);
+    const row = await tx.token.findUniqueOrThrow({ where: { id }, select: VIEW_SELECT });
+    return { view: (await toViews(tx, [row]))[0], revoked };
   });
-  if (result.changed) tokensChanged([result.changed]);
-  return result.view;
+  tokensChanged(result.revoked);
+  return { token: result.view, minted: result.revoked.filter((r) => r.minted).map(({ id, name, kind, masked }) => ({ id, name, kind, masked })) };
+}
+
+/** A token revoked with the one that minted it, as the console and the API list it (no hashes). */
+export interface MintedToken {
+  id: string;
+  name: string;
+  kind: TokenKind;
+  masked: string;
+}
+
+/** The live tokens a token minted (what revoking it would also revoke), for the revoke dialog. */
+export async function liveMintedTokens(db: PrismaClient, orgId: string, id: string): Promise<MintedToken[]> {
+  const ids = await mintedBy(db, [id]);
+  if (ids.length === 0) return [];
+  const rows = await db.token.findMany({
+    where: { id: { in: ids }, orgId },
+    select: { id: true, name: true, kind: true, prefix: true, last4: true },
+    orderBy: { createdAt: "asc" },
+  });
+  return rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind, masked: maskToken(r.prefix, r.last4) }));
 }
 
 /** The token's own history (audit entries naming it), newest first, for the details panel. */
@@ -437,7 +450,7 @@ export async function tokenActivity(db: PrismaClient, orgId: string, id: string,
 export async function endOverlap(db: PrismaClient, meta: ChangeMeta, id: string) {
   const result = await db.$transaction(async (tx) => {
     const current = await lockToken(tx, meta.orgId, id);
-    if (!current.previousHash) return { view: (await toViews(tx, [current]))[0], hash: null };
+    if (!current.previousHash) return { view: (await toViews(tx, [current]))[0], changed: null };
     const row = await tx.token.update({
       where: { id },
       data: { previousHash: null, previousPrefix: null, previousLast4: null, previousValidUntil: null },
@@ -449,9 +462,9 @@ export async function endOverlap(db: PrismaClient, meta: ChangeMeta, id: string)
       target: { type: "token", id, label: row.name },
       metadata: { kind: row.kind, previous: current.previousPrefix && current.previousLast4 ? maskToken(current.previousPrefix, current.previousLast4) : null },
     });
-    return { view: (await toViews(tx, [row]))[0], hash: current.previousHash };
+    return { view: (await toViews(tx, [row]))[0], changed: current };
   });
-  if (result.hash) tokenChanged(result.hash);
+  if (result.changed) tokensChanged([result.changed]);
   return result.view;
 }
 
@@ -479,8 +492,8 @@ export async function updateTokenRules(db: PrismaClient, meta: ChangeMeta, id: s
     const data = await checkedRules(tx, meta.orgId, current.kind, current.gateway?.id ?? null, rules);
     const row = await tx.token.update({ where: { id }, data, select: VIEW_SELECT });
     await audit(tx, { ...meta, action: "token.rules_updated", target: { type: "token", id, label: row.name }, metadata: { kind: row.kind, ...data } });
-    return { view: (await toViews(tx, [row]))[0], hashes: [current.hash, current.previousHash] };
+    return { view: (await toViews(tx, [row]))[0], changed: current };
   });
-  for (const hash of result.hashes) if (hash) tokenChanged(hash);
+  tokensChanged([result.changed]);
   return result.view;
 }

@@ -9,6 +9,7 @@ import { rolePermissions, type ApiPermission } from "@/lib/authz";
 import { hashToken, parseToken, type TokenKind } from "./format";
 import { coveredAt } from "./change-feed";
 import { onTokenChanged } from "./events";
+import { chainBound, mintingChain, type Ancestor } from "./lineage";
 import { compileAllowlist, type IpMatcher } from "./rules";
 import { authenticates } from "./status";
 
@@ -30,6 +31,8 @@ export interface Principal {
   gateway: CallGateway | null;
   createdById: string | null;
   createdBy: { name: string; email: string } | null;
+  /** The tokens that minted this one, nearest first (empty for tokens made in the console). */
+  lineage: string[];
   createdAt: Date;
   expiresAt: Date | null;
   /** When this secret stops working: the expiry, or the end of a rotation overlap if it is the previous secret. */
@@ -66,12 +69,24 @@ const cache: Map<string, Entry> = (g[cacheKey] ??= new Map());
 // (possibly stale) answer back into the cache after the change cleared it.
 const genKey = Symbol.for("keysmith.verify-cache.generation");
 const gs = globalThis as typeof globalThis & { [genKey]?: { n: number } };
+// Cached tokens by the ids of the tokens that minted them: a change to a minter drops them too.
+const mintedKey = Symbol.for("keysmith.verify-cache.minted");
+const gm = globalThis as typeof globalThis & { [mintedKey]?: Map<string, Set<string>> };
+const minted: Map<string, Set<string>> = (gm[mintedKey] ??= new Map());
 if (!gs[genKey]) {
   const generation = (gs[genKey] = { n: 0 });
   onTokenChanged((change) => {
     generation.n++;
-    if ("hash" in change) cache.delete(change.hash);
-    else for (const [hash, e] of cache) if (e.principal?.orgId === change.orgId) cache.delete(hash);
+    if ("orgId" in change) {
+      for (const [hash, e] of cache) if (e.principal?.orgId === change.orgId) cache.delete(hash);
+      return;
+    }
+    if (change.hash) cache.delete(change.hash);
+    const below = change.tokenId ? minted.get(change.tokenId) : undefined;
+    if (below) {
+      for (const hash of below) cache.delete(hash);
+      minted.delete(change.tokenId!);
+    }
   });
 }
 const generation = gs[genKey]!;
@@ -92,13 +107,35 @@ function remember(hash: string, principal: Principal | null, nowMs: number) {
     }
   }
   cache.set(hash, { principal, at: nowMs, until: nowMs + CACHE_MS });
+  if (principal?.lineage.length) {
+    // Stale hashes in here only cost a no-op delete; the bound keeps the index from growing without end.
+    if (minted.size >= MAX_ENTRIES) {
+      for (const hashes of minted.values()) for (const h of hashes) cache.delete(h);
+      minted.clear();
+    }
+    for (const id of principal.lineage) {
+      let set = minted.get(id);
+      if (!set) minted.set(id, (set = new Set()));
+      set.add(hash);
+    }
+  }
 }
 
 const inflightKey = Symbol.for("keysmith.verify-inflight");
 const gi = globalThis as typeof globalThis & { [inflightKey]?: Map<string, Promise<Principal | null>> };
 const inflight: Map<string, Promise<Principal | null>> = (gi[inflightKey] ??= new Map());
 
-export async function verifyToken(db: PrismaClient, candidate: string, now = new Date()): Promise<Principal | null> {
+/**
+ * Lets the caller bound database lookups (lib/tokens/unknown-tokens.ts):
+ * `beforeLookup` runs only when the token is not answered from the cache (it may
+ * throw to refuse), `unknown` when a lookup found no usable token.
+ */
+export interface LookupGate {
+  beforeLookup(): void;
+  unknown(): void;
+}
+
+export async function verifyToken(db: PrismaClient, candidate: string, now = new Date(), gate?: LookupGate): Promise<Principal | null> {
   const kind = parseToken(candidate);
   if (!kind) return null;
   const hash = hashToken(candidate);
@@ -111,10 +148,12 @@ export async function verifyToken(db: PrismaClient, candidate: string, now = new
   // Concurrent misses for one token share a single lookup instead of each querying.
   const pending = inflight.get(hash);
   if (pending) return pending;
+  gate?.beforeLookup();
   const before = generation.n;
   const promise = lookup(db, kind, hash, now)
     .then((principal) => {
       if (generation.n === before) remember(hash, principal, nowMs);
+      if (!principal) gate?.unknown();
       return principal;
     })
     .finally(() => inflight.delete(hash));
@@ -171,13 +210,18 @@ async function lookup(db: PrismaClient, kind: TokenKind, hash: string, now: Date
   if (!token) return null;
   const isPrevious = token.previousHash === hash;
   if (isPrevious && !(token.previousValidUntil && token.previousValidUntil > now)) return null;
-  return principalOf(token, kind, isPrevious, now);
+  // Minted through the API: the chain above it bounds it (one more query, on a cache miss only).
+  const chain = token.createdByTokenId ? await mintingChain(db, token.createdByTokenId) : [];
+  if (!chain) return null;
+  return principalOf(token, kind, isPrevious, chain, now);
 }
 
 type LookupRow = Prisma.TokenGetPayload<{ select: typeof LOOKUP }>;
 
-function principalOf(token: LookupRow, kind: TokenKind, isPrevious: boolean, now: Date): Principal | null {
+function principalOf(token: LookupRow, kind: TokenKind, isPrevious: boolean, chain: Ancestor[], now: Date): Principal | null {
   if (token.kind !== kind || !authenticates(token, now)) return null;
+  const bound = chain.length ? chainBound(chain, token.orgId, now) : null;
+  if (chain.length && !bound) return null;
 
   const creatorRole = token.createdBy?.memberships.find((m) => m.orgId === token.orgId)?.role ?? null;
   let role: Role;
@@ -191,14 +235,15 @@ function principalOf(token: LookupRow, kind: TokenKind, isPrevious: boolean, now
     role = creatorRole;
     const allowed = new Set(rolePermissions(creatorRole));
     permissions = (token.permissions as ApiPermission[]).filter((p) => allowed.has(p));
-  } else if (token.createdByTokenId) {
-    // Made through the API by an organization token: bounded by that token's role when it was made.
-    role = "DEVELOPER";
+  } else if (bound) {
+    // Minted by an organization token: it acts with the role at the root of its chain.
+    role = bound.role;
     permissions = token.permissions as ApiPermission[];
   } else {
     // A member's token whose member no longer exists acts for no one.
     return null;
   }
+  if (bound) permissions = permissions.filter((p) => bound.permissions.has(p));
   if (token.kind === "GATEWAY") permissions = [];
 
   return {
@@ -214,9 +259,10 @@ function principalOf(token: LookupRow, kind: TokenKind, isPrevious: boolean, now
     gateway: token.kind === "GATEWAY" ? token.gateway : null,
     createdById: token.createdById,
     createdBy: token.createdBy ? { name: token.createdBy.name, email: token.createdBy.email } : null,
+    lineage: chain.map((a) => a.id),
     createdAt: token.createdAt,
     expiresAt: token.expiresAt,
-    usableUntil: earliest(token.expiresAt, isPrevious ? token.previousValidUntil : null),
+    usableUntil: earliest(earliest(token.expiresAt, isPrevious ? token.previousValidUntil : null), bound?.expiresAt ?? null),
     ipAllowlist: token.ipAllowlist,
     ipMatcher: compileAllowlist(token.ipAllowlist),
     rateLimitPerMinute: token.rateLimitPerMinute,

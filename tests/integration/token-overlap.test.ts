@@ -207,7 +207,7 @@ describe.each(testDatabases)("token rotation with overlap on $name", ({ name }) 
     expect(await statusOf(t.secret)).toBe(200); // cached as the previous secret
     expect(await statusOf(rotated.secret)).toBe(200);
 
-    const view = await revokeToken(prisma, meta, t.id);
+    const { token: view } = await revokeToken(prisma, meta, t.id);
 
     expect(view.previous).toBeNull();
     expect(await statusOf(rotated.secret)).toBe(401);

@@ -12,6 +12,7 @@ import { API_PERMISSIONS } from "@/lib/authz";
 import { db } from "@/lib/db/client";
 import { tokenNameSchema } from "@/lib/api/workspace-schemas";
 import type { OrgContext } from "@/lib/session";
+import { consoleToken, type ConsoleToken } from "@/lib/tokens/console";
 import type { TokenKind } from "@/lib/tokens/format";
 import { canSeeKind, grantablePermissions, rowActions, type RowActions } from "@/lib/tokens/policy";
 import { OVERLAP_CHOICES, overlapMs, type OverlapChoice } from "@/lib/tokens/overlap";
@@ -27,12 +28,12 @@ import {
   TokenError,
   type ChangeMeta,
   type IssueInput,
-  type TokenView,
+  type MintedToken,
 } from "@/lib/tokens/service";
 import { expirySchema, expiresAt } from "@/lib/tokens/status";
 
 export interface IssuedSecret {
-  token: TokenView;
+  token: ConsoleToken;
   /** Shown once in the modal; exists nowhere else. */
   secret: string;
 }
@@ -71,7 +72,7 @@ async function createToken(
       () => scope(ctx),
       () => parseInput(rulesInputSchema, rulesFromForm(form)),
     );
-    return issueToken(await db(), await changeMeta(ctx), {
+    const { token, secret } = await issueToken(await db(), await changeMeta(ctx), {
       ...scoped,
       kind,
       name: common.name,
@@ -79,6 +80,7 @@ async function createToken(
       rules,
       createdById: ctx.user.id,
     }).catch(asActionError);
+    return { token: consoleToken(ctx, token), secret };
   });
 }
 
@@ -145,38 +147,44 @@ export async function regenerateTokenAction(orgSlug: string, tokenId: string, ov
   return runAction(async () => {
     const { ctx, token } = await authorizeTokenChange(orgSlug, tokenId, "regenerate");
     const choice = parseInput(z.enum(OVERLAP_CHOICES), overlap);
-    return regenerateToken(await db(), await changeMeta(ctx), token.id, overlapMs(choice)).catch(asActionError);
+    const { token: view, secret } = await regenerateToken(await db(), await changeMeta(ctx), token.id, overlapMs(choice)).catch(asActionError);
+    return { token: consoleToken(ctx, view), secret };
   });
 }
 
-export async function endOverlapAction(orgSlug: string, tokenId: string): Promise<ActionResult<TokenView>> {
+export async function endOverlapAction(orgSlug: string, tokenId: string): Promise<ActionResult<ConsoleToken>> {
   return runAction(async () => {
     const { ctx, token } = await authorizeTokenChange(orgSlug, tokenId, "manage");
-    return endOverlap(await db(), await changeMeta(ctx), token.id).catch(asActionError);
+    return consoleToken(ctx, await endOverlap(await db(), await changeMeta(ctx), token.id).catch(asActionError));
   });
 }
 
-export async function updateTokenRulesAction(orgSlug: string, tokenId: string, _prev: unknown, form: FormData): Promise<ActionResult<TokenView>> {
+export async function updateTokenRulesAction(orgSlug: string, tokenId: string, _prev: unknown, form: FormData): Promise<ActionResult<ConsoleToken>> {
   return runAction(async () => {
     const { ctx, token } = await authorizeTokenChange(orgSlug, tokenId, "manage");
     const rules = parseInput(rulesInputSchema, rulesFromForm(form));
-    return updateTokenRules(await db(), await changeMeta(ctx), token.id, rules).catch(asActionError);
+    return consoleToken(ctx, await updateTokenRules(await db(), await changeMeta(ctx), token.id, rules).catch(asActionError));
   });
 }
 
-export async function setTokenActiveAction(orgSlug: string, tokenId: string, active: boolean): Promise<ActionResult<TokenView>> {
+export async function setTokenActiveAction(orgSlug: string, tokenId: string, active: boolean): Promise<ActionResult<ConsoleToken>> {
   return runAction(async () => {
     const { ctx, token } = await authorizeTokenChange(orgSlug, tokenId, active === true ? "activate" : "deactivate");
-    return setTokenActive(await db(), await changeMeta(ctx), token.id, active === true).catch(asActionError);
+    return consoleToken(ctx, await setTokenActive(await db(), await changeMeta(ctx), token.id, active === true).catch(asActionError));
   });
 }
 
 /** Revokes only when `confirmation` is exactly the token's name (the dialog asks the user to type it). */
-export async function revokeTokenAction(orgSlug: string, tokenId: string, confirmation: string): Promise<ActionResult<TokenView>> {
+export async function revokeTokenAction(
+  orgSlug: string,
+  tokenId: string,
+  confirmation: string,
+): Promise<ActionResult<{ token: ConsoleToken; minted: MintedToken[] }>> {
   return runAction(async () => {
     const { ctx, token } = await authorizeTokenChange(orgSlug, tokenId, "revoke");
     if (confirmation !== token.name) throw new ActionError("Type the token's name exactly to confirm.", { confirmation: "Does not match the token's name." });
-    return revokeToken(await db(), await changeMeta(ctx), token.id).catch(asActionError);
+    const result = await revokeToken(await db(), await changeMeta(ctx), token.id).catch(asActionError);
+    return { token: consoleToken(ctx, result.token), minted: result.minted };
   });
 }
 

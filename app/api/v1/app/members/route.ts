@@ -10,7 +10,6 @@ export const GET = tokenRoute(WORKSPACE_API, async ({ principal, db }) => {
   return json({
     data: members.map((m) => ({
       id: m.id,
-      user_id: m.user.id,
       name: m.user.name,
       email: m.user.email,
       role: m.role,

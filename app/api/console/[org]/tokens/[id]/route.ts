@@ -1,7 +1,8 @@
 import { errorResponse } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
-import { canSeeKind, rowActions } from "@/lib/tokens/policy";
-import { tokenActivity, tokenView } from "@/lib/tokens/service";
+import { consoleToken } from "@/lib/tokens/console";
+import { canSeeKind } from "@/lib/tokens/policy";
+import { liveMintedTokens, tokenActivity, tokenView } from "@/lib/tokens/service";
 import { orgContext } from "@/lib/session";
 
 export const dynamic = "force-dynamic";
@@ -14,6 +15,6 @@ export async function GET(_request: Request, { params }: { params: Promise<{ org
   const prisma = await db();
   const token = await tokenView(prisma, ctx.org.id, id);
   if (!token || !canSeeKind(ctx, token.kind)) return errorResponse(404, "Token not found.");
-  const activity = await tokenActivity(prisma, ctx.org.id, id);
-  return Response.json({ token: { ...token, actions: rowActions(ctx, token) }, activity }, { headers: { "cache-control": "no-store" } });
+  const [activity, minted] = await Promise.all([tokenActivity(prisma, ctx.org.id, id), liveMintedTokens(prisma, ctx.org.id, id)]);
+  return Response.json({ token: consoleToken(ctx, token), activity, minted }, { headers: { "cache-control": "no-store" } });
 }

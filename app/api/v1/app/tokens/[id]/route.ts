@@ -19,7 +19,8 @@ export const DELETE = tokenRoute<{ id: string }>(WORKSPACE_API, async (ctx) => {
   const actor = { role: principal.role, userId: principal.kind === "WORKSPACE" ? principal.createdById : null, tokenId: principal.tokenId };
   if (!canManageToken(actor, target)) throw new ApiError(403, "This token may only revoke tokens of its own member.");
   try {
-    return json(serializeToken(await revokeToken(db, apiChangeMeta(ctx), target.id)));
+    const { token, minted } = await revokeToken(db, apiChangeMeta(ctx), target.id);
+    return json({ ...serializeToken(token), also_revoked: minted.map(({ id, name, masked }) => ({ id, name, masked })) });
   } catch (error) {
     if (error instanceof TokenError) throw new ApiError(error.status, error.message);
     throw error;

@@ -1,0 +1,47 @@
+/**
+ * Unknown-token floods. The checksum is public, so well-formed tokens that do
+ * not exist are free to make, and each one misses the cache and costs a
+ * database lookup: 2,000 of them at 64 connections cut valid-token throughput
+ * to a tenth. So each client address gets a budget of lookups that find
+ * nothing: a token bucket of BURST, refilled at RATE per second. Past it, a
+ * token that misses the cache is refused (429) without a lookup; cached tokens
+ * (every valid token in use) are unaffected. Behind a proxy, set
+ * KEYSMITH_TRUSTED_PROXY_HOPS, or every client shares the proxy's budget.
+ */
+export const RATE_PER_S = Number(process.env.KEYSMITH_UNKNOWN_TOKEN_RATE ?? 10);
+export const BURST = Number(process.env.KEYSMITH_UNKNOWN_TOKEN_BURST ?? 50);
+const MAX_ADDRESSES = 100_000;
+
+type Bucket = { tokens: number; at: number };
+const key = Symbol.for("keysmith.unknown-token-buckets");
+const g = globalThis as typeof globalThis & { [key]?: Map<string, Bucket> };
+const buckets: Map<string, Bucket> = (g[key] ??= new Map());
+
+function level(address: string, nowMs: number): Bucket {
+  const b = buckets.get(address);
+  if (!b) return { tokens: BURST, at: nowMs };
+  b.tokens = Math.min(BURST, b.tokens + ((nowMs - b.at) / 1000) * RATE_PER_S);
+  b.at = nowMs;
+  return b;
+}
+
+/** Seconds until the address may have a cache-missing token looked up again (0: now). */
+export function lookupWaitSeconds(address: string | null, nowMs = Date.now()): number {
+  const b = level(address ?? "unknown", nowMs);
+  return b.tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - b.tokens) / RATE_PER_S));
+}
+
+/** A lookup for this address found no token: it uses up one unit of the budget. */
+export function chargeUnknown(address: string | null, nowMs = Date.now()): void {
+  const id = address ?? "unknown";
+  const b = level(id, nowMs);
+  b.tokens -= 1;
+  if (!buckets.has(id)) {
+    if (buckets.size >= MAX_ADDRESSES) {
+      // Full buckets carry no state worth keeping.
+      for (const [a, old] of buckets) if (level(a, nowMs).tokens >= BURST) buckets.delete(a);
+      if (buckets.size >= MAX_ADDRESSES) buckets.clear();
+    }
+    buckets.set(id, b);
+  }
+}
