@@ -58,5 +58,8 @@ test("rules set in the create form's Advanced section: an IP allowlist that excl
   // The test runner calls from 127.0.0.1, outside 10.0.0.0/8.
   const response = await request.get("/api/v1/app/me", { headers: { authorization: `Bearer ${secret}`, "x-org": "acme" } });
   expect(response.status()).toBe(403);
-  expect((await response.json()).error.message).toContain("10.0.0.0/8");
+  // It names the caller's address, never the allowlist itself.
+  const message = (await response.json()).error.message;
+  expect(message).toContain("127.0.0.1");
+  expect(message).not.toContain("10.0.0.0/8");
 });

@@ -79,7 +79,7 @@ test.describe("invitations and roles", () => {
     try {
       const viewer = newAccount("viewer");
       const ownSlug = await signUp(viewerPage, viewer);
-      await viewerPage.getByRole("button", { name: "Sign out" }).click();
+      await viewerPage.getByRole("button", { name: "Sign out", exact: true }).click();
       await expect(viewerPage).toHaveURL(/\/sign-in/);
 
       await signInAsAdmin(page);

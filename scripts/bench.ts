@@ -47,6 +47,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const ORG = "acme";
 const ADMIN = { email: "admin@keysmith.local", password: `bench-${randomBytes(6).toString("hex")}` };
 
+/** `me_flood`: connections of the second load generator that sends a fresh unknown token on every request. */
+const FLOOD_CONNECTIONS = 64;
+
 const TARGETS = {
   /** Guard rails: throughput with rules at least this share of the same calls without. */
   rulesRelative: 0.95,
@@ -83,6 +86,7 @@ type LookupProbe = Awaited<ReturnType<typeof openLookupProbe>>;
 interface Cleanup {
   server?: ServerHandle;
   load?: LoadGenerator;
+  flood?: LoadGenerator;
   probe?: LookupProbe;
   database?: BenchDatabase;
   tmp?: string;
@@ -91,6 +95,7 @@ interface Cleanup {
 
 async function cleanup(c: Cleanup) {
   await c.load?.close().catch(() => {});
+  await c.flood?.close().catch(() => {});
   await c.probe?.close().catch(() => {});
   await c.server?.stop(15_000).catch(() => {});
   if (c.tmp) rmSync(c.tmp, { recursive: true, force: true });
@@ -108,22 +113,18 @@ async function runSegment(
   durationSec: number,
   warmup: boolean,
   probe: LookupProbe,
+  flood?: LoadGenerator,
 ): Promise<MeasuredSegment> {
   const lookupMark = probe ? await probe.read() : undefined;
   const cpu0 = server.cpuSeconds();
   const pg0 = postgresCpu();
   const m0 = machineTimes();
   const t0 = performance.now();
-  const result = await load.run({
-    scenario,
-    url: server.url,
-    connections: opts.connections,
-    durationSec,
-    tokenFile,
-    orgSlug: ORG,
-    gatewayModel: GATEWAY_MODEL,
-    hotTokens: opts.hotTokens,
-  });
+  const base = { url: server.url, durationSec, tokenFile, orgSlug: ORG, gatewayModel: GATEWAY_MODEL, hotTokens: opts.hotTokens };
+  // The flood runs in its own process, beside the measured calls, for as long as they do.
+  const flooding = scenario === "me_flood" && flood ? flood.run({ ...base, scenario: "unknown401", connections: FLOOD_CONNECTIONS }) : null;
+  const result = await load.run({ ...base, scenario, connections: opts.connections });
+  const floodResult = await flooding;
   const wall = (performance.now() - t0) / 1000;
   if (server.child.exitCode !== null || server.child.signalCode !== null) {
     throw new Error(
@@ -150,13 +151,16 @@ async function runSegment(
   const codes = Object.entries(result.status)
     .map(([c, n]) => `${c}×${n}`)
     .join(" ");
+  const floodCodes = floodResult
+    ? `  flood ${fmt(floodResult.rps, 0)} req/s [${Object.entries(floodResult.status).map(([c, n]) => `${c}×${n}`).join(" ")}]`
+    : "";
   log(
     `  ${warmup ? "warm-up" : `round ${round}`.padEnd(7)} ${scenario.padEnd(10)} ${fmt(result.rps, 0).padStart(6)} req/s  p50 ${fmt(result.latency.p50)} ms  p99 ${fmt(
       result.latency.p99,
     )} ms  [${codes}${result.errors ? ` errors×${result.errors}` : ""}${result.timeouts ? ` timeouts×${result.timeouts}` : ""}]  server CPU ${fmt(seg.serverCpuPct, 0)}%  load-gen ${fmt(seg.loadgenCpuPct, 0)}%  postgres ${fmt(
       seg.postgresCpuPct,
       0,
-    )}%  others ${fmt(seg.otherCpuPct, 0)}%`,
+    )}%  others ${fmt(seg.otherCpuPct, 0)}%${floodCodes}`,
   );
   return seg;
 }
@@ -240,6 +244,7 @@ async function main() {
 
     const probe = (c.probe = await openLookupProbe(database));
     const load = (c.load = new LoadGenerator(ROOT));
+    const flood = opts.scenarios.includes("me_flood") ? (c.flood = new LoadGenerator(ROOT)) : undefined;
     // With --rules each of me/gpt runs next to its twin on tokens with guard rails, the pair
     // swapping places every round (ABBA), so drift during a run (the database grows with gateway
     // calls) falls on both alike. Two A/A runs (twins seeded without rules) gave 0.94 and 0.98:
@@ -252,18 +257,20 @@ async function main() {
     const sequence: MeasuredSegment[] = [];
     if (opts.warmup > 0) {
       log(`warm-up (${opts.warmup} s each, not measured):`);
-      for (const s of ["baseline" as const, ...scenarios]) sequence.push(await runSegment(load, server, opts, tokenFile, s, 0, opts.warmup, true, probe));
+      for (const s of ["baseline" as const, ...scenarios]) sequence.push(await runSegment(load, server, opts, tokenFile, s, 0, opts.warmup, true, probe, flood));
     }
     log(`measured rounds (baseline interleaved with each scenario):`);
     sequence.push(await runSegment(load, server, opts, tokenFile, "baseline", 1, opts.duration, false, probe));
     for (let round = 1; round <= opts.rounds; round++) {
       for (const s of roundOrder(round)) {
-        sequence.push(await runSegment(load, server, opts, tokenFile, s, round, opts.duration, false, probe));
+        sequence.push(await runSegment(load, server, opts, tokenFile, s, round, opts.duration, false, probe, flood));
         sequence.push(await runSegment(load, server, opts, tokenFile, "baseline", round, opts.duration, false, probe));
       }
     }
     await load.close();
+    await flood?.close();
     c.load = undefined;
+    c.flood = undefined;
 
     log(`stopping the server with SIGTERM (it flushes usage counts) …`);
     const code = await server.stop(30_000);
@@ -342,7 +349,7 @@ function report(
 
   const me = by("me");
   const gpt = by("gpt");
-  const hot = (["me", "gpt", "me_rules", "gpt_rules"] as const).map(by);
+  const hot = (["me", "gpt", "me_rules", "gpt_rules", "me_flood"] as const).map(by);
   const expected = hot.reduce((n, s) => n + (s?.ok2xxAll ?? 0), 0);
   const counted = usage.workspaceCount + usage.gatewayCount;
   const countedDays = usage.workspaceDays + usage.gatewayDays;
@@ -385,6 +392,13 @@ function report(
       lines.push([`${s.scenario}_db_lookups_per_s`, fmt(n / elapsed, 0)]);
       lines.push([`${s.scenario}_db_lookups_per_req`, fmt(n / s.responses, 3)]);
     }
+  }
+  // Valid-token throughput while unknown tokens flood in, against the same calls undisturbed.
+  const meFlood = by("me_flood");
+  if (me && meFlood) {
+    const rounds = meFlood.ratios.map((r, i) => r / me.ratios[i]).filter(Number.isFinite);
+    lines.push(["me_flood_vs_me_rps", fmt(median(rounds), 3)]);
+    lines.push(["me_flood_vs_me_rps_rounds", rounds.map((r) => fmt(r, 3)).join(" ")]);
   }
   // Guard rails: each rules scenario against its twin, both relative to the baselines next to
   // them, round by round; the verdict takes the median round, so one disturbed segment (this

@@ -4,6 +4,7 @@
 // Everything the build and the server print is passed through and also written
 // to test-results/e2e-server.log, which tests grep for leaked secrets.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -32,7 +33,6 @@ const env = {
   KEYSMITH_ADMIN_EMAIL: "admin@acme.test",
   KEYSMITH_ADMIN_PASSWORD: "admin-password-123",
   NEXTAUTH_URL: `http://${HOST}:${PORT}`,
-  NEXTAUTH_SECRET: "e2e-secret-not-for-production",
   NEXT_TELEMETRY_DISABLED: "1",
   // Plain text in the log: an ANSI colour code must never split a secret that a test greps for.
   FORCE_COLOR: "0",
@@ -41,7 +41,11 @@ const env = {
 
 if (process.env.DATABASE_URL) {
   log("using DATABASE_URL (PostgreSQL server)");
+  // A server database needs a configured secret; a random one per run is all a test needs.
+  env.NEXTAUTH_SECRET ??= randomBytes(32).toString("base64url");
 } else {
+  // The embedded default, as `npm start` runs it: the server makes its own secret in the data dir.
+  delete env.NEXTAUTH_SECRET;
   const dataDir = path.join(os.tmpdir(), "keysmith-e2e");
   fs.rmSync(dataDir, { recursive: true, force: true });
   fs.mkdirSync(dataDir, { recursive: true });

@@ -12,6 +12,7 @@
  * Runs on a fresh embedded PGlite database, and also on PostgreSQL when
  * TEST_DATABASE_URL is set (a fresh database there, dropped afterwards).
  */
+import { randomBytes } from "node:crypto";
 import { register } from "node:module";
 import { performance } from "node:perf_hooks";
 
@@ -26,7 +27,7 @@ register(
   )}`,
 );
 
-process.env.NEXTAUTH_SECRET ??= "keysmith-measure-app-secret";
+process.env.NEXTAUTH_SECRET ??= randomBytes(32).toString("base64url");
 
 const { openAppDb } = await import("../tests/support/app-db");
 const { createEchoGateway, createGatewayOrg, issueGatewayToken, startGatewayServer, usageCount } = await import("../tests/support/gateway-api");

@@ -67,7 +67,7 @@ export async function signUp(page: Page, account: Account, orgName?: string): Pr
 }
 
 export async function signOut(page: Page) {
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/sign-in(\?|$)/);
 }
 

@@ -8,7 +8,7 @@ import type { TokenKind } from "@/lib/tokens/format";
 import { recordIpDenial } from "@/lib/tokens/denials";
 import { peekRate, rateHeaders, takeRate, type RateDecision } from "@/lib/tokens/rules";
 import { recordUsage } from "@/lib/tokens/usage";
-import { chargeUnknown, lookupWaitSeconds } from "@/lib/tokens/unknown-tokens";
+import { admitLookup, refundLookup } from "@/lib/tokens/unknown-tokens";
 import { verifyToken, type LookupGate, type Principal } from "@/lib/tokens/verify";
 import { ApiError, errorResponse, UNAUTHENTICATED } from "./errors";
 
@@ -146,15 +146,15 @@ export function tokenRoute<P = Record<string, never>>(
 /** An address that keeps presenting unknown tokens gets no more database lookups for a while. */
 function unknownTokenGate(ip: string | null): LookupGate {
   return {
-    beforeLookup() {
-      const wait = lookupWaitSeconds(ip);
+    admit() {
+      const wait = admitLookup(ip);
       if (wait > 0) {
         throw new ApiError(429, `Too many requests with unknown tokens from your address. Try again in ${wait === 1 ? "1 second" : `${wait} seconds`}.`, {
           "retry-after": String(wait),
         });
       }
     },
-    unknown: () => chargeUnknown(ip),
+    found: () => refundLookup(ip),
   };
 }
 

@@ -25,21 +25,30 @@ function level(address: string, nowMs: number): Bucket {
   return b;
 }
 
-/** Seconds until the address may have a cache-missing token looked up again (0: now). */
-export function lookupWaitSeconds(address: string | null, nowMs = Date.now()): number {
-  const b = level(address ?? "unknown", nowMs);
-  return b.tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - b.tokens) / RATE_PER_S));
-}
-
-/** A lookup for this address found no token: it uses up one unit of the budget. */
-export function chargeUnknown(address: string | null, nowMs = Date.now()): void {
+/**
+ * Takes one lookup from the address's budget: 0 when granted, else the seconds
+ * until one is available again (nothing is taken then).
+ */
+export function admitLookup(address: string | null, nowMs = Date.now()): number {
   const id = address ?? "unknown";
   const b = level(id, nowMs);
+  if (b.tokens < 1) return Math.max(1, Math.ceil((1 - b.tokens) / RATE_PER_S));
   b.tokens -= 1;
+  keep(id, b, nowMs);
+  return 0;
+}
+
+/** The lookup found a token: it costs the address nothing. */
+export function refundLookup(address: string | null): void {
+  const b = buckets.get(address ?? "unknown");
+  if (b) b.tokens = Math.min(BURST, b.tokens + 1);
+}
+
+function keep(id: string, b: Bucket, nowMs: number): void {
   if (!buckets.has(id)) {
     if (buckets.size >= MAX_ADDRESSES) {
       // Full buckets carry no state worth keeping.
-      for (const [a, old] of buckets) if (level(a, nowMs).tokens >= BURST) buckets.delete(a);
+      for (const a of buckets.keys()) if (level(a, nowMs).tokens >= BURST) buckets.delete(a);
       if (buckets.size >= MAX_ADDRESSES) buckets.clear();
     }
     buckets.set(id, b);

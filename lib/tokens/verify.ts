@@ -96,7 +96,8 @@ function trusted(e: Entry, nowMs: number): boolean {
   return nowMs - e.at < FRESH_MS || coveredAt() >= nowMs - FRESH_MS;
 }
 
-function remember(hash: string, principal: Principal | null, nowMs: number) {
+/** `lineage`: the tokens above this one; a refusal because of them is dropped with them too. */
+function remember(hash: string, principal: Principal | null, lineage: string[], nowMs: number) {
   if (CACHE_MS <= 0) return;
   if (cache.size >= MAX_ENTRIES) {
     // Drop the oldest tenth (Map keeps insertion order).
@@ -107,13 +108,13 @@ function remember(hash: string, principal: Principal | null, nowMs: number) {
     }
   }
   cache.set(hash, { principal, at: nowMs, until: nowMs + CACHE_MS });
-  if (principal?.lineage.length) {
+  if (lineage.length) {
     // Stale hashes in here only cost a no-op delete; the bound keeps the index from growing without end.
     if (minted.size >= MAX_ENTRIES) {
       for (const hashes of minted.values()) for (const h of hashes) cache.delete(h);
       minted.clear();
     }
-    for (const id of principal.lineage) {
+    for (const id of lineage) {
       let set = minted.get(id);
       if (!set) minted.set(id, (set = new Set()));
       set.add(hash);
@@ -127,12 +128,12 @@ const inflight: Map<string, Promise<Principal | null>> = (gi[inflightKey] ??= ne
 
 /**
  * Lets the caller bound database lookups (lib/tokens/unknown-tokens.ts):
- * `beforeLookup` runs only when the token is not answered from the cache (it may
- * throw to refuse), `unknown` when a lookup found no usable token.
+ * `admit` runs only when the token is not answered from the cache (it may
+ * throw to refuse), `found` when that lookup found a token that authenticates.
  */
 export interface LookupGate {
-  beforeLookup(): void;
-  unknown(): void;
+  admit(): void;
+  found(): void;
 }
 
 export async function verifyToken(db: PrismaClient, candidate: string, now = new Date(), gate?: LookupGate): Promise<Principal | null> {
@@ -148,12 +149,12 @@ export async function verifyToken(db: PrismaClient, candidate: string, now = new
   // Concurrent misses for one token share a single lookup instead of each querying.
   const pending = inflight.get(hash);
   if (pending) return pending;
-  gate?.beforeLookup();
+  gate?.admit();
   const before = generation.n;
   const promise = lookup(db, kind, hash, now)
-    .then((principal) => {
-      if (generation.n === before) remember(hash, principal, nowMs);
-      if (!principal) gate?.unknown();
+    .then(({ principal, lineage }) => {
+      if (generation.n === before) remember(hash, principal, lineage, nowMs);
+      if (principal) gate?.found();
       return principal;
     })
     .finally(() => inflight.delete(hash));
@@ -203,17 +204,18 @@ const LOOKUP = {
   createdBy: { select: { name: true, email: true, memberships: { select: { orgId: true, role: true } } } },
 } satisfies Prisma.TokenSelect;
 
-async function lookup(db: PrismaClient, kind: TokenKind, hash: string, now: Date): Promise<Principal | null> {
+async function lookup(db: PrismaClient, kind: TokenKind, hash: string, now: Date): Promise<{ principal: Principal | null; lineage: string[] }> {
+  const none = { principal: null, lineage: [] };
   // The current secret, or else the previous one during a rotation overlap: one query,
   // two unique indexes (a BitmapOr), so an unknown token costs one round trip.
   const token = await db.token.findFirst({ where: { OR: [{ hash }, { previousHash: hash }] }, select: LOOKUP });
-  if (!token) return null;
+  if (!token) return none;
   const isPrevious = token.previousHash === hash;
-  if (isPrevious && !(token.previousValidUntil && token.previousValidUntil > now)) return null;
+  if (isPrevious && !(token.previousValidUntil && token.previousValidUntil > now)) return none;
   // Minted through the API: the chain above it bounds it (one more query, on a cache miss only).
   const chain = token.createdByTokenId ? await mintingChain(db, token.createdByTokenId) : [];
-  if (!chain) return null;
-  return principalOf(token, kind, isPrevious, chain, now);
+  if (!chain) return none;
+  return { principal: principalOf(token, kind, isPrevious, chain, now), lineage: chain.map((a) => a.id) };
 }
 
 type LookupRow = Prisma.TokenGetPayload<{ select: typeof LOOKUP }>;

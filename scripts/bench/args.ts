@@ -20,7 +20,7 @@ export interface BenchOptions {
   rules: boolean;
 }
 
-export const SCENARIOS = ["me", "garbage401", "unknown401", "gpt"] as const;
+export const SCENARIOS = ["me", "garbage401", "unknown401", "gpt", "me_flood"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -32,7 +32,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --rounds R        measured rounds: baseline/scenario interleaved R times (default 2)
   --warmup S        unmeasured warm-up seconds per scenario (default 3)
   --page-loads N    sequential loads of /o/acme/tokens/workspace (default 30; 0 skips)
-  --only a,b        only these scenarios (${SCENARIOS.join(", ")})
+  --only a,b        only these scenarios (${SCENARIOS.join(", ")}; me_flood: the me
+                    calls while a second load generator sends unknown tokens on
+                    FLOOD_CONNECTIONS more connections, reported against me)
   --hot-tokens K    spread the load over K of the 1,000 hot tokens (default 1000; a
                     diagnostic: with 1 nearly every call is answered from the cache)
   --rules           also run me_rules and gpt_rules, each right after me / gpt: the

@@ -61,8 +61,9 @@ function requestsFor(req: SegmentRequest): { path: string; method: "GET" | "POST
     case "baseline":
       return { path: "/api/health", method: "GET", requests: [{ method: "GET", path: "/api/health" }] };
     case "me":
+    case "me_flood":
     case "me_rules": {
-      const list = (req.scenario === "me" ? tokens!.workspace : tokens!.workspaceRules).slice(0, req.hotTokens);
+      const list = (req.scenario === "me_rules" ? tokens!.workspaceRules : tokens!.workspace).slice(0, req.hotTokens);
       return meWith(req, () => pick(list));
     }
     case "garbage401": {

@@ -9,6 +9,7 @@
  *
  *   npx tsx scripts/bench/shutdown-under-load.ts
  */
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -32,7 +33,7 @@ async function main() {
     const server = await startServer({
       root: ROOT,
       distDir,
-      env: { ...database.serverEnv, NEXTAUTH_SECRET: "shutdown-under-load-secret-000000", KEYSMITH_ADMIN_EMAIL: admin.email, KEYSMITH_ADMIN_PASSWORD: admin.password },
+      env: { ...database.serverEnv, NEXTAUTH_SECRET: randomBytes(32).toString("base64url"), KEYSMITH_ADMIN_EMAIL: admin.email, KEYSMITH_ADMIN_PASSWORD: admin.password },
     });
     const load = new LoadGenerator(ROOT);
     const running = load.run({ scenario: "me", url: server.url, connections: 64, durationSec: 6, tokenFile, orgSlug: "acme", gatewayModel: "", hotTokens: 1_000 });

@@ -1,6 +1,9 @@
 /** Messages between the bench (scripts/bench/load.ts) and its load generator (scripts/bench/load-worker.ts). */
-/** `me_rules`/`gpt_rules`: the same calls as `me`/`gpt`, with tokens that carry guard rails (`--rules`). */
-export type SegmentScenario = "baseline" | "me" | "garbage401" | "unknown401" | "gpt" | "me_rules" | "gpt_rules";
+/**
+ * `me_rules`/`gpt_rules`: the same calls as `me`/`gpt`, with tokens that carry guard rails (`--rules`).
+ * `me_flood`: the `me` calls while a second load generator floods the server with unknown tokens.
+ */
+export type SegmentScenario = "baseline" | "me" | "garbage401" | "unknown401" | "gpt" | "me_rules" | "gpt_rules" | "me_flood";
 
 export interface SegmentRequest {
   scenario: SegmentScenario;

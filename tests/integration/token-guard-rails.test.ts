@@ -78,7 +78,7 @@ describe.each(testDatabases)("token guard rails on the Workspace API on $name", 
       expect((await prisma.token.findUniqueOrThrow({ where: { id: t.id } })).ipAllowlist).toEqual(["10.0.0.0/8", "2001:db8::/32"]);
     });
 
-    it("admits addresses within an IPv4 range and refuses others with 403 naming the rule", async () => {
+    it("admits addresses within an IPv4 range and refuses others with 403 naming the caller's address, not the list", async () => {
       const t = await issue(rules({ ipAllowlist: "10.0.0.0/8" }));
 
       const allowed = await api(t.secret, { ip: "10.255.1.2" }).me();
@@ -87,10 +87,10 @@ describe.each(testDatabases)("token guard rails on the Workspace API on $name", 
 
       const denied = await api(t.secret, { ip: "11.0.0.1" }).me();
       const message = expectApiError(denied, 403, "permission_error");
-      expect(message).toContain("10.0.0.0/8");
       expect(message).toContain("11.0.0.1");
+      expect(message).not.toContain("10.0.0.0/8");
       // Every route behind the token is guarded alike.
-      expectApiError(await api(t.secret, { ip: "11.0.0.1" }).listProjects(), 403, "permission_error", /10\.0\.0\.0\/8/);
+      expectApiError(await api(t.secret, { ip: "11.0.0.1" }).listProjects(), 403, "permission_error", /IP allowlist does not include 11\.0\.0\.1/);
       expect((await api(t.secret, { ip: "10.0.0.1" }).listProjects()).status).toBe(200);
     });
 
@@ -103,14 +103,14 @@ describe.each(testDatabases)("token guard rails on the Workspace API on $name", 
       }
       for (const ip of ["2001:db9::1", "2001:db7::1", "10.0.0.1"]) {
         const message = expectApiError(await api(t.secret, { ip }).me(), 403, "permission_error");
-        expect(message, ip).toContain("2001:db8::/32");
+        expect(message, ip).not.toContain("2001:db8::/32");
         expect(message, ip).toContain(ip);
       }
     });
 
     it("refuses a caller whose address is unknown", async () => {
       const t = await issue(rules({ ipAllowlist: "0.0.0.0/0" }));
-      expectApiError(await api(t.secret).me(), 403, "permission_error", /0\.0\.0\.0\/0.*caller's address/);
+      expectApiError(await api(t.secret).me(), 403, "permission_error", /does not include the caller's address/);
       expectApiError(await api(t.secret, { ip: "not-an-ip" }).me(), 403, "permission_error");
       expect((await api(t.secret, { ip: "192.0.2.1" }).me()).status).toBe(200);
     });
@@ -181,7 +181,7 @@ describe.each(testDatabases)("token guard rails on the Workspace API on $name", 
 
       const view = await updateTokenRules(prisma, meta, t.id, rules({ ipAllowlist: "10.0.0.0/8" }));
       expect(view.ipAllowlist).toEqual(["10.0.0.0/8"]);
-      expectApiError(await api(t.secret, { ip: "11.0.0.1" }).me(), 403, "permission_error", /10\.0\.0\.0\/8/);
+      expectApiError(await api(t.secret, { ip: "11.0.0.1" }).me(), 403, "permission_error", /IP allowlist does not include 11\.0\.0\.1/);
       expect((await api(t.secret, { ip: "10.0.0.1" }).me()).status).toBe(200);
 
       await updateTokenRules(prisma, meta, t.id, rules());

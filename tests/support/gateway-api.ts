@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
@@ -32,9 +33,9 @@ export function startGatewayServer(extra: RouteTable = {}): Promise<RouteServer>
   return startRouteServer({ ...GATEWAY_ROUTES, ...extra });
 }
 
-/** Secret-box needs an app secret; tests use a fixed one unless the environment has one. */
+/** Secret-box needs an app secret; tests make a random one unless the environment has one. */
 export function ensureAppSecret(): void {
-  process.env.NEXTAUTH_SECRET ??= "keysmith-test-app-secret";
+  process.env.NEXTAUTH_SECRET ??= randomBytes(32).toString("base64url");
 }
 
 // --- Fixtures --------------------------------------------------------------------
