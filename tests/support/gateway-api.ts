@@ -129,7 +129,10 @@ export interface ReceivedRequest {
 
 export interface FakeUpstream {
   url: string;
+  port: number;
   received: ReceivedRequest[];
+  /** TCP connections accepted so far: 0 proves nothing ever dialled it. */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -153,10 +156,18 @@ export async function startFakeUpstream(respond: FakeResponder): Promise<FakeUps
       Promise.resolve(respond(entry, res)).catch(() => res.destroy());
     });
   });
+  let connections = 0;
+  server.on("connection", () => {
+    connections += 1;
+  });
   const port = await listen(server);
   return {
     url: `http://127.0.0.1:${port}`,
+    port,
     received,
+    get connections() {
+      return connections;
+    },
     close: () => closeServer(server),
   };
 }
