@@ -8,6 +8,7 @@ import { openAppDb, type AppDb } from "../support/app-db";
 import { testDatabases } from "../support/databases";
 import { issueWorkspaceToken } from "../support/fixtures";
 import {
+  allowLoopbackUpstreams,
   closedPortUrl,
   createAnthropicGateway,
   createEchoGateway,
@@ -27,6 +28,7 @@ import {
 import type { RouteServer } from "../support/route-server";
 
 ensureAppSecret();
+allowLoopbackUpstreams();
 process.env.KEYSMITH_UPSTREAM_TIMEOUT_MS = "2000";
 
 const ECHO_MODEL = "keysmith-echo-1";

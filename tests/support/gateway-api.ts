@@ -37,6 +37,14 @@ export function ensureAppSecret(): void {
   process.env.NEXTAUTH_SECRET ??= "keysmith-test-app-secret";
 }
 
+/** The fake upstreams below listen on 127.0.0.1, which gateways may dial only when opted in (lib/net/egress.ts). */
+export const LOOPBACK_UPSTREAMS = "127.0.0.1/32";
+
+/** Opts this test file's gateways in to the fake upstreams on 127.0.0.1, as a self-hoster would with a local model server. */
+export function allowLoopbackUpstreams(): void {
+  process.env.KEYSMITH_UPSTREAM_ALLOW_HOSTS = LOOPBACK_UPSTREAMS;
+}
+
 // --- Fixtures --------------------------------------------------------------------
 
 export interface GatewayOrg {
