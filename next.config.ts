@@ -5,7 +5,9 @@ const nextConfig: NextConfig = {
   distDir: process.env.KEYSMITH_DIST_DIR || ".next",
   // PGlite loads its WebAssembly and data files from its own package folder at run
   // time; bundled, it cannot find them (500 on every page).
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter"],
+  // undici (the gateway's upstream client) is Node-only and loads optional parts
+  // lazily (e.g. node:sqlite for its cache store): load it from node_modules as is.
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "undici"],
   poweredByHeader: false,
   // `npm run typecheck` checks the whole project (tests included) before the build in
   // `npm test`; a second pass inside `next build` would only repeat it.

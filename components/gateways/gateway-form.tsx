@@ -83,6 +83,7 @@ function GatewayForm({ orgSlug, gateway, onDone }: { orgSlug: string; gateway?: 
             type="url"
             placeholder="https://api.anthropic.com"
             defaultValue={gateway?.upstreamBaseUrl ?? ""}
+            hint={gateway ? "Changing the host clears the stored key: enter it again below." : undefined}
             error={fieldErrors.upstreamBaseUrl}
           />
           <TextField

@@ -10,6 +10,7 @@ import { peekRate, rateHeaders, takeRate, type RateDecision } from "@/lib/tokens
 import { recordUsage } from "@/lib/tokens/usage";
 import { admitLookup, refundLookup } from "@/lib/tokens/unknown-tokens";
 import { verifyToken, type LookupGate, type Principal } from "@/lib/tokens/verify";
+import { cameFromGateway, LOOP_MESSAGE, LOOP_STATUS } from "@/lib/gateways/hop";
 import { ApiError, errorResponse, UNAUTHENTICATED } from "./errors";
 
 export interface ApiContext<P> {
@@ -28,6 +29,8 @@ export interface RouteOptions {
   requireOrgHeader?: boolean;
   /** Also accept `x-api-key` (what Anthropic's SDKs send). */
   acceptApiKeyHeader?: boolean;
+  /** The gateway API: refuse a call a Keysmith gateway made (508), before any other work. */
+  refuseGatewayHops?: boolean;
 }
 
 function presentedToken(request: Request, acceptApiKey: boolean): string | null {
@@ -94,6 +97,7 @@ export function tokenRoute<P = Record<string, never>>(
   handler: (ctx: ApiContext<P>) => Promise<Response>,
 ) {
   return async (request: Request, route: { params: Promise<P> }): Promise<Response> => {
+    if (options.refuseGatewayHops && cameFromGateway(request.headers)) return errorResponse(LOOP_STATUS, LOOP_MESSAGE);
     try {
       const presented = presentedToken(request, options.acceptApiKeyHeader ?? false);
       if (!presented) throw new ApiError(401, UNAUTHENTICATED);

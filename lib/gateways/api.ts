@@ -10,8 +10,8 @@ import { recordGatewayCall } from "@/lib/tokens/usage";
 import { monthUsage } from "./budget";
 import type { Usage } from "./messages";
 
-/** `/api/gpt/v1/*`: gateway tokens, and organization tokens naming a gateway with `x-gateway`. */
-export const GATEWAY_API: RouteOptions = { kinds: ["GATEWAY", "ORGANIZATION"], acceptApiKeyHeader: true };
+/** `/api/gpt/v1/*`: gateway tokens, and organization tokens naming a gateway with `x-gateway`; never a gateway's own call. */
+export const GATEWAY_API: RouteOptions = { kinds: ["GATEWAY", "ORGANIZATION"], acceptApiKeyHeader: true, refuseGatewayHops: true };
 
 /**
  * The gateway a call is for: a gateway token's own (cached with the token; an

@@ -8,6 +8,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { audit } from "@/lib/audit";
 import { seal } from "@/lib/crypto/secret-box";
+import { systemLookup, upstreamResolutionProblem, upstreamUrlProblem, type Lookup } from "@/lib/net/egress";
 import { SLUG_PATTERN } from "@/lib/orgs";
 import type { ChangeMeta } from "@/lib/tokens/service";
 import { orgChanged, tokensChanged } from "@/lib/tokens/events";
@@ -40,12 +41,9 @@ export const gatewayInputSchema = z
   })
   .superRefine((v, ctx) => {
     if (v.upstreamType !== "ANTHROPIC") return;
-    try {
-      const url = new URL(v.upstreamBaseUrl ?? "");
-      if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error();
-    } catch {
-      ctx.addIssue({ code: "custom", path: ["upstreamBaseUrl"], message: "Enter the upstream's base URL, e.g. https://api.anthropic.com" });
-    }
+    // The shape and literal addresses here; what a host name resolves to is checked when saving.
+    const problem = upstreamUrlProblem(v.upstreamBaseUrl ?? "");
+    if (problem) ctx.addIssue({ code: "custom", path: ["upstreamBaseUrl"], message: problem });
     if (v.models.length === 0) ctx.addIssue({ code: "custom", path: ["models"], message: "List at least one model callers may use." });
   });
 export type GatewayInput = z.infer<typeof gatewayInputSchema>;
@@ -119,12 +117,39 @@ function normalized(input: GatewayInput) {
   };
 }
 
+/** How a save checks the upstream's host name; tests pass their own resolver. */
+export interface GatewaySaveOptions {
+  lookup?: Lookup;
+}
+
+/**
+ * The upstream rules at save time, for callers that skipped the schema too:
+ * the URL's shape and literal host, then what its name resolves to now (the
+ * dial-time check in lib/net/egress-agent.ts is the authoritative one).
+ */
+async function checkUpstream(baseUrl: string | null, lookup: Lookup): Promise<void> {
+  if (baseUrl === null) return;
+  const problem = upstreamUrlProblem(baseUrl) ?? (await upstreamResolutionProblem(baseUrl, lookup));
+  if (problem) throw new GatewayError(problem, "upstreamBaseUrl");
+}
+
+/** scheme://host:port, or null for no (or an unparseable) URL. */
+function originOf(baseUrl: string | null): string | null {
+  if (!baseUrl) return null;
+  try {
+    return new URL(baseUrl).origin;
+  } catch {
+    return null;
+  }
+}
+
 function slugTaken(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 
-export async function createGateway(db: PrismaClient, meta: ChangeMeta, input: GatewayInput): Promise<GatewayView> {
+export async function createGateway(db: PrismaClient, meta: ChangeMeta, input: GatewayInput, options: GatewaySaveOptions = {}): Promise<GatewayView> {
   const data = normalized(input);
+  await checkUpstream(data.upstreamBaseUrl, options.lookup ?? systemLookup);
   try {
     return await db.$transaction(async (tx) => {
       const row = await tx.gateway.create({
@@ -149,14 +174,28 @@ export async function createGateway(db: PrismaClient, meta: ChangeMeta, input: G
   }
 }
 
-export async function updateGateway(db: PrismaClient, meta: ChangeMeta, id: string, input: GatewayInput): Promise<GatewayView> {
+export async function updateGateway(
+  db: PrismaClient,
+  meta: ChangeMeta,
+  id: string,
+  input: GatewayInput,
+  options: GatewaySaveOptions = {},
+): Promise<GatewayView> {
   const data = normalized(input);
+  await checkUpstream(data.upstreamBaseUrl, options.lookup ?? systemLookup);
   try {
     const view = await db.$transaction(async (tx) => {
       const current = await tx.gateway.findFirst({ where: { id, orgId: meta.orgId }, select: VIEW });
       if (!current) throw new GatewayError("Gateway not found.");
+      // The stored key was given for the old host: a new host (scheme, name or port) gets it
+      // only if the admin types it again, so editing the URL alone cannot send it elsewhere.
+      const hostChanged = originOf(current.upstreamBaseUrl) !== originOf(data.upstreamBaseUrl);
       const keyChange =
-        input.upstreamType === "ECHO" ? { upstreamKeyEnc: null } : input.upstreamApiKey ? { upstreamKeyEnc: seal(input.upstreamApiKey) } : {};
+        input.upstreamType === "ECHO" || (hostChanged && !input.upstreamApiKey)
+          ? { upstreamKeyEnc: null }
+          : input.upstreamApiKey
+            ? { upstreamKeyEnc: seal(input.upstreamApiKey) }
+            : {};
       const row = await tx.gateway.update({ where: { id }, data: { ...data, ...keyChange }, select: VIEW });
       await audit(tx, {
         ...meta,
@@ -168,6 +207,7 @@ export async function updateGateway(db: PrismaClient, meta: ChangeMeta, id: stri
           upstreamBaseUrl: row.upstreamBaseUrl,
           models: row.models,
           upstreamKeyReplaced: Boolean(input.upstreamApiKey && input.upstreamType === "ANTHROPIC"),
+          upstreamKeyCleared: Boolean(current.upstreamKeyEnc) && keyChange.upstreamKeyEnc === null,
         },
       });
       return toView(row);

@@ -8,6 +8,7 @@ import { openAppDb, type AppDb } from "../support/app-db";
 import { testDatabases } from "../support/databases";
 import { issueWorkspaceToken } from "../support/fixtures";
 import {
+  allowLoopbackUpstreams,
   closedPortUrl,
   createAnthropicGateway,
   createEchoGateway,
@@ -27,6 +28,7 @@ import {
 import type { RouteServer } from "../support/route-server";
 
 ensureAppSecret();
+allowLoopbackUpstreams();
 process.env.KEYSMITH_UPSTREAM_TIMEOUT_MS = "2000";
 
 const ECHO_MODEL = "keysmith-echo-1";
@@ -284,7 +286,9 @@ describe.each(testDatabases)("gateway API errors on $name", ({ name }) => {
       const r = await expectNotCounted(token.id, () => rawCall(server.url, MESSAGES, { token: secret, body: upstreamBody }));
       expect(r.status).toBe(429);
       expect(r.headers.get("retry-after")).toBe("17");
-      expectAnthropicError(r.json, "rate_limit_error", /slow down/);
+      // A fixed message: the upstream's own text ("slow down") never reaches the caller.
+      expectAnthropicError(r.json, "rate_limit_error", /rate limiting/);
+      expect(r.text).not.toContain("slow down");
 
       const client = new Anthropic({ baseURL: `${server.url}/api/gpt`, apiKey: secret, maxRetries: 0 });
       await expect(client.messages.create(upstreamBody as Anthropic.MessageCreateParamsNonStreaming)).rejects.toBeInstanceOf(Anthropic.RateLimitError);

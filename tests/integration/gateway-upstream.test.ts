@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openAppDb, type AppDb } from "../support/app-db";
 import { testDatabases } from "../support/databases";
 import {
+  allowLoopbackUpstreams,
   cannedMessage,
   cannedStreamEvents,
   createAnthropicGateway,
@@ -24,6 +25,7 @@ import {
 import type { RouteServer } from "../support/route-server";
 
 ensureAppSecret();
+allowLoopbackUpstreams();
 // Short, so the idle-timeout test is quick; every chunk below arrives well within it.
 process.env.KEYSMITH_UPSTREAM_TIMEOUT_MS = "2000";
 

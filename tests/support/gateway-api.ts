@@ -38,6 +38,14 @@ export function ensureAppSecret(): void {
   process.env.NEXTAUTH_SECRET ??= randomBytes(32).toString("base64url");
 }
 
+/** The fake upstreams below listen on 127.0.0.1, which gateways may dial only when opted in (lib/net/egress.ts). */
+export const LOOPBACK_UPSTREAMS = "127.0.0.1/32";
+
+/** Opts this test file's gateways in to the fake upstreams on 127.0.0.1, as a self-hoster would with a local model server. */
+export function allowLoopbackUpstreams(): void {
+  process.env.KEYSMITH_UPSTREAM_ALLOW_HOSTS = LOOPBACK_UPSTREAMS;
+}
+
 // --- Fixtures --------------------------------------------------------------------
 
 export interface GatewayOrg {
@@ -130,7 +138,10 @@ export interface ReceivedRequest {
 
 export interface FakeUpstream {
   url: string;
+  port: number;
   received: ReceivedRequest[];
+  /** TCP connections accepted so far: 0 proves nothing ever dialled it. */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -154,10 +165,18 @@ export async function startFakeUpstream(respond: FakeResponder): Promise<FakeUps
       Promise.resolve(respond(entry, res)).catch(() => res.destroy());
     });
   });
+  let connections = 0;
+  server.on("connection", () => {
+    connections += 1;
+  });
   const port = await listen(server);
   return {
     url: `http://127.0.0.1:${port}`,
+    port,
     received,
+    get connections() {
+      return connections;
+    },
     close: () => closeServer(server),
   };
 }
