@@ -4,9 +4,10 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { hashPassword } from "@/lib/auth/password";
 import { createOrganization, orgNameSchema } from "@/lib/orgs";
 import { acceptInvitation, emailSchema } from "@/lib/members";
+import { safeText } from "@/lib/schemas/text";
 
 export const signUpSchema = z.object({
-  name: z.string().trim().min(1, "Enter your name.").max(80, "Use at most 80 characters."),
+  name: safeText("Name", { max: 80, tooShort: "Enter your name." }),
   email: emailSchema,
   password: z.string().min(10, "Use at least 10 characters.").max(200, "Use at most 200 characters."),
   orgName: z.union([z.literal(""), orgNameSchema]).optional(),

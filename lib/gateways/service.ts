@@ -9,6 +9,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { audit } from "@/lib/audit";
 import { seal } from "@/lib/crypto/secret-box";
 import { SLUG_PATTERN } from "@/lib/orgs";
+import { safeText } from "@/lib/schemas/text";
 import type { ChangeMeta } from "@/lib/tokens/service";
 import { orgChanged, tokensChanged } from "@/lib/tokens/events";
 
@@ -29,7 +30,7 @@ const modelsSchema = z
 
 export const gatewayInputSchema = z
   .object({
-    name: z.string().trim().min(1, "Enter a name.").max(64, "Use at most 64 characters."),
+    name: safeText("Name", { max: 64, tooShort: "Enter a name." }),
     slug: z.string().trim().regex(SLUG_PATTERN, "Use 2–40 lowercase letters, digits and hyphens."),
     upstreamType: z.enum(["ECHO", "ANTHROPIC"], { error: "Choose an upstream." }),
     upstreamBaseUrl: z.string().trim().max(500).optional(),
