@@ -6,9 +6,10 @@ import { endAllSessions } from "@/lib/auth/sessions";
 import { recordFailure, retryAfterSeconds, signUpKeys } from "@/lib/auth/throttle";
 import { createOrganization, orgNameSchema } from "@/lib/orgs";
 import { acceptInvitation, emailSchema } from "@/lib/members";
+import { safeText } from "@/lib/schemas/text";
 
 export const signUpSchema = z.object({
-  name: z.string().trim().min(1, "Enter your name.").max(80, "Use at most 80 characters."),
+  name: safeText("Name", { max: 80, tooShort: "Enter your name." }),
   email: emailSchema,
   password: z.string().min(10, "Use at least 10 characters.").max(200, "Use at most 200 characters."),
   orgName: z.union([z.literal(""), orgNameSchema]).optional(),

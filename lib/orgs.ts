@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { safeText } from "@/lib/schemas/text";
 
 export const SLUG_PATTERN = /^[a-z0-9-]{2,40}$/;
 
-export const orgNameSchema = z.string().trim().min(2, "Use at least 2 characters.").max(80, "Use at most 80 characters.");
+export const orgNameSchema = safeText("Organization name", { min: 2, max: 80, tooShort: "Use at least 2 characters." });
 export const orgSlugSchema = z
   .string()
   .trim()

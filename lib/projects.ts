@@ -1,15 +1,11 @@
-import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { audit, type Actor } from "@/lib/audit";
+import { safeText } from "@/lib/schemas/text";
 import { tokensChanged } from "@/lib/tokens/events";
 import { revokeTokens } from "@/lib/tokens/revoke";
 
-export const projectNameSchema = z
-  .string()
-  .trim()
-  .min(1, "Enter a project name.")
-  .max(64, "Use at most 64 characters.");
+export const projectNameSchema = safeText("Project name", { max: 64, tooShort: "Enter a project name." });
 
 export class ProjectNameTaken extends Error {
   constructor() {

@@ -10,6 +10,7 @@ export type ApiErrorType =
   | "not_found_error"
   | "conflict_error"
   | "rate_limit_error"
+  | "request_too_large"
   | "api_error"
   | "overloaded_error";
 
@@ -19,6 +20,8 @@ const TYPE_FOR_STATUS: Record<number, ApiErrorType> = {
   403: "permission_error",
   404: "not_found_error",
   409: "conflict_error",
+  413: "request_too_large",
+  415: "invalid_request_error",
   429: "rate_limit_error",
   500: "api_error",
   502: "api_error",

@@ -1,5 +1,4 @@
 import "server-only";
-import { z } from "zod";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { db } from "@/lib/db/client";
 import type { ApiPermission } from "@/lib/authz";
@@ -46,23 +45,6 @@ export function requirePermission(principal: Principal, permission: ApiPermissio
   if (!principal.permissions.includes(permission)) {
     throw new ApiError(403, `This token lacks the ${permission} permission.`);
   }
-}
-
-/** Parses a JSON body against a schema: bad JSON or a bad field is a 400 that names the field. */
-export async function parseJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    throw new ApiError(400, "The request body must be valid JSON.");
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue.path.join(".");
-    throw new ApiError(400, field ? `Invalid field "${field}": ${issue.message}` : `Invalid request: ${issue.message}`);
-  }
-  return parsed.data;
 }
 
 function isDatabaseUnavailable(error: unknown): boolean {

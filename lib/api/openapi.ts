@@ -4,6 +4,7 @@
  * Schema 2020-12, which is what z.toJSONSchema emits.
  */
 import { z } from "zod";
+import { DEFAULT_MAX_BODY_BYTES } from "./body";
 import * as s from "./workspace-schemas";
 
 type Schema = z.ZodType;
@@ -38,6 +39,12 @@ const ERRORS: Record<string, string> = {
   "404": "Not found",
   "409": "Conflict (a project or live token with that name exists)",
   "503": "Database unavailable",
+};
+
+// Only operations that read a body can answer these (lib/api/body.ts).
+const BODY_ERRORS: Record<string, string> = {
+  "413": `Body larger than ${DEFAULT_MAX_BODY_BYTES / 1024 / 1024} MiB`,
+  "415": "Body not sent as application/json",
 };
 
 /** Named schemas (those with `.meta({ id })`) collected into components.schemas. */
@@ -82,7 +89,7 @@ export function openApiDocument(serverUrl = "/api/v1") {
         ? { description: op.ok.description, content: { "application/json": { schema: jsonSchema(op.ok.schema, "output") } } }
         : { description: op.ok.description },
     };
-    for (const [status, description] of Object.entries(ERRORS)) {
+    for (const [status, description] of Object.entries({ ...ERRORS, ...(op.body ? BODY_ERRORS : {}) })) {
       responses[status] = { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
     }
     paths[op.path] ??= {};

@@ -6,16 +6,13 @@
 import { z } from "zod";
 import { API_PERMISSIONS, ROLES } from "@/lib/authz";
 import { projectNameSchema } from "@/lib/projects";
+import { safeText } from "@/lib/schemas/text";
 import { DISPLAY_STATUSES } from "@/lib/tokens/status";
 
 const isoDate = z.string().describe("ISO 8601 timestamp (UTC)");
 const permission = z.enum(API_PERMISSIONS);
 
-export const tokenNameSchema = z
-  .string()
-  .trim()
-  .min(1, "Enter a name.")
-  .max(64, "Use at most 64 characters.");
+export const tokenNameSchema = safeText("Name", { max: 64, tooShort: "Enter a name." });
 
 export const meResponse = z
   .object({

@@ -32,6 +32,18 @@ export async function resolveGateway(db: PrismaClient, principal: Principal, hea
   return gateway;
 }
 
+const DEFAULT_GATEWAY_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The largest Messages API request the gateway reads: KEYSMITH_GATEWAY_MAX_BODY_BYTES,
+ * by default 32 MiB (Anthropic's own limit). Read per call; a value that is not a
+ * positive integer falls back to the default rather than lifting the cap.
+ */
+export function gatewayMaxBodyBytes(): number {
+  const configured = Number(process.env.KEYSMITH_GATEWAY_MAX_BODY_BYTES);
+  return Number.isSafeInteger(configured) && configured > 0 ? configured : DEFAULT_GATEWAY_MAX_BODY_BYTES;
+}
+
 export function upstreamKey(gateway: CallGateway): string | null {
   return gateway.upstreamKeyEnc ? open(gateway.upstreamKeyEnc) : null;
 }

@@ -26,9 +26,9 @@ export function textOf(value: string | Array<{ type: string; text?: string }> | 
   return value.map((b) => (b.type === "text" && b.text ? b.text : "")).join("");
 }
 
-/** A rough, deterministic token count (≈4 characters per token) for the echo upstream. */
-export function approximateTokens(text: string): number {
-  return text.length === 0 ? 0 : Math.ceil(text.length / 4);
+/** A rough, deterministic token count (≈4 characters per token) for the echo upstream: of a text, or of a length in characters. */
+export function approximateTokens(text: string | number): number {
+  return Math.ceil((typeof text === "string" ? text.length : text) / 4);
 }
 
 /** Formats one server-sent event as Anthropic sends them. */

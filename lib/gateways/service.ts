@@ -10,6 +10,7 @@ import { audit } from "@/lib/audit";
 import { seal } from "@/lib/crypto/secret-box";
 import { systemLookup, upstreamResolutionProblem, upstreamUrlProblem, type Lookup } from "@/lib/net/egress";
 import { SLUG_PATTERN } from "@/lib/orgs";
+import { safeText } from "@/lib/schemas/text";
 import type { ChangeMeta } from "@/lib/tokens/service";
 import { orgChanged, tokensChanged } from "@/lib/tokens/events";
 import { revokeTokens } from "@/lib/tokens/revoke";
@@ -31,7 +32,7 @@ const modelsSchema = z
 
 export const gatewayInputSchema = z
   .object({
-    name: z.string().trim().min(1, "Enter a name.").max(64, "Use at most 64 characters."),
+    name: safeText("Name", { max: 64, tooShort: "Enter a name." }),
     slug: z.string().trim().regex(SLUG_PATTERN, "Use 2–40 lowercase letters, digits and hyphens."),
     upstreamType: z.enum(["ECHO", "ANTHROPIC"], { error: "Choose an upstream." }),
     upstreamBaseUrl: z.string().trim().max(500).optional(),

@@ -101,6 +101,16 @@ describe("GET /api/v1/openapi.json", () => {
     });
   });
 
+  it("documents 413 and 415 on exactly the operations that read a body", async () => {
+    const doc = await fetchDocument();
+    for (const op of OPERATIONS) {
+      const responses = Object.keys(doc.paths[op.path][op.method].responses as JsonObject);
+      const expected = op.body ? expect.arrayContaining(["413", "415"]) : expect.not.arrayContaining(["413"]);
+      expect(responses, `${op.method} ${op.path}`).toEqual(expected);
+    }
+    expect((doc.paths["/app/projects"].post.responses as Record<string, { description: string }>)["413"].description).toBe("Body larger than 1 MiB");
+  });
+
   it("requires the x-org header on every operation", async () => {
     const doc = await fetchDocument();
     for (const op of OPERATIONS) {

@@ -1,6 +1,7 @@
+import { parseJson } from "@/lib/api/body";
 import { ApiError } from "@/lib/api/errors";
-import { parseJson, tokenRoute } from "@/lib/api/handler";
-import { enforceTokenRules, GATEWAY_API, recordCall, resolveGateway, upstreamKey } from "@/lib/gateways/api";
+import { tokenRoute } from "@/lib/api/handler";
+import { enforceTokenRules, GATEWAY_API, gatewayMaxBodyBytes, recordCall, resolveGateway, upstreamKey } from "@/lib/gateways/api";
 import { echoReply, echoStream } from "@/lib/gateways/echo";
 import { messagesRequest } from "@/lib/gateways/messages";
 import { meterEventStream, upstreamJson, upstreamStream } from "@/lib/gateways/upstream";
@@ -12,7 +13,7 @@ const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache
 /** Anthropic's Messages API, in front of the gateway's upstream. */
 export const POST = tokenRoute(GATEWAY_API, async ({ request, principal, db }) => {
   const gateway = await resolveGateway(db, principal, request.headers);
-  const body = await parseJson(request, messagesRequest);
+  const body = await parseJson(request, messagesRequest, { maxBytes: gatewayMaxBodyBytes() });
   if (!gateway.models.includes(body.model)) {
     throw new ApiError(400, `model: "${body.model}" is not available on this gateway. Available: ${gateway.models.join(", ")}.`);
   }

@@ -1,5 +1,6 @@
 import { ApiError } from "@/lib/api/errors";
-import { json, parseJson, requirePermission, tokenRoute } from "@/lib/api/handler";
+import { parseJson } from "@/lib/api/body";
+import { json, requirePermission, tokenRoute } from "@/lib/api/handler";
 import { apiChangeMeta, WORKSPACE_API } from "@/lib/api/workspace";
 import { createProjectBody } from "@/lib/api/workspace-schemas";
 import { serializeProject } from "@/lib/api/workspace-serializers";
