@@ -15,6 +15,7 @@ import {
   createAnthropicGateway,
   createEchoGateway,
   createGatewayOrg,
+  allowLoopbackUpstreams,
   ensureAppSecret,
   GATEWAY_ROUTES,
   gatewayCalls,
@@ -29,6 +30,8 @@ import { startRouteServer, type RouteServer } from "../support/route-server";
 import { peakRssMb, upload } from "../support/upload";
 
 ensureAppSecret();
+// The upstream gateway below talks to a fake on 127.0.0.1, opted in as a self-hoster would.
+allowLoopbackUpstreams();
 
 /**
  * One request must not take the server down: every API route that reads a body,
