@@ -6,8 +6,8 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
   const { startChangeFeed } = await import("@/lib/tokens/change-feed");
-  const { db } = await import("@/lib/db/client");
-  startChangeFeed(db);
+  const { getDb } = await import("@/lib/db/client");
+  startChangeFeed(getDb);
   if (process.env.KEYSMITH_OUTBOX_WORKER === "off") return;
   const { startOutboxWorker } = await import("@/lib/email/worker");
   startOutboxWorker();

@@ -4,7 +4,7 @@ import { getServerSession } from "next-auth";
 import { notFound, redirect } from "next/navigation";
 import { authOptions } from "@/lib/auth/options";
 import { sessionUser } from "@/lib/auth/sessions";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 
 export interface SessionUser {
@@ -29,7 +29,7 @@ export const currentUser = cache(async (): Promise<SessionUser | null> => {
   const id = session?.user?.id;
   const sid = session?.sid;
   if (!id || !sid) return null;
-  return sessionUser(await db(), sid, id);
+  return sessionUser(await getDb(), sid, id);
 });
 
 /** The current session's id (for "sign out everywhere else" after a password change). */
@@ -48,7 +48,7 @@ export async function requireUser(returnTo = "/"): Promise<SessionUser> {
 export const orgContext = cache(async (slug: string): Promise<OrgContext | null> => {
   const user = await currentUser();
   if (!user) return null;
-  const membership = await (await db()).membership.findFirst({
+  const membership = await (await getDb()).membership.findFirst({
     where: { userId: user.id, org: { slug } },
     select: { role: true, org: { select: { id: true, slug: true, name: true } } },
   });
@@ -65,7 +65,7 @@ export async function requireOrg(slug: string): Promise<OrgContext> {
 }
 
 export const userOrgs = cache(async (userId: string) =>
-  (await db()).membership.findMany({
+  (await getDb()).membership.findMany({
     where: { userId },
     select: { role: true, org: { select: { slug: true, name: true } } },
     orderBy: { org: { name: "asc" } },

@@ -3,15 +3,15 @@
  * globalThis so hooks registered inside Next's bundles are run by our server
  * (scripts/serve.ts) on SIGTERM/SIGINT.
  */
+import { singleton } from "@/lib/singleton";
+
 type Hook = () => Promise<void>;
-const key = Symbol.for("keysmith.shutdown-hooks");
-const g = globalThis as typeof globalThis & { [key]?: Map<string, Hook> };
+const hooks = singleton("shutdown-hooks", () => new Map<string, Hook>());
 
 export function onShutdown(name: string, hook: Hook): void {
-  (g[key] ??= new Map()).set(name, hook);
+  hooks.set(name, hook);
 }
 
 export async function runShutdownHooks(): Promise<void> {
-  const hooks = [...(g[key]?.values() ?? [])];
-  await Promise.allSettled(hooks.map((h) => h()));
+  await Promise.allSettled([...hooks.values()].map((h) => h()));
 }

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Logo } from "@/components/logo";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { mailProvider } from "@/lib/email/delivery";
 import { requireUser } from "@/lib/session";
 
@@ -17,7 +17,7 @@ export const dynamic = "force-dynamic";
 export default async function MailboxPage() {
   if (mailProvider() !== "mailbox") notFound();
   const user = await requireUser("/mailbox");
-  const mails = await (await db()).outboxEmail.findMany({
+  const mails = await (await getDb()).outboxEmail.findMany({
     where: { to: user.email },
     orderBy: { createdAt: "desc" },
     take: 100,

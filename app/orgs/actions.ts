@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authorizeOrg, authorizeUser, parseInput, requestMeta, runAction, type ActionResult } from "@/lib/actions";
 import { audit, userActor } from "@/lib/audit";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { createOrganization, orgNameSchema } from "@/lib/orgs";
 
 export async function createOrgAction(_prev: unknown, form: FormData): Promise<ActionResult<{ slug: string }>> {
@@ -12,7 +12,7 @@ export async function createOrgAction(_prev: unknown, form: FormData): Promise<A
     const user = await authorizeUser();
     const { name } = parseInput(z.object({ name: orgNameSchema }), { name: form.get("name") });
     const meta = await requestMeta();
-    const prisma = await db();
+    const prisma = await getDb();
     const org = await prisma.$transaction(async (tx) => {
       const created = await createOrganization(tx, user.id, name);
       await audit(tx, { orgId: created.id, actor: userActor(user), action: "org.created", target: { type: "org", id: created.id, label: name }, ...meta });
@@ -27,7 +27,7 @@ export async function renameOrgAction(orgSlug: string, _prev: unknown, form: For
     const ctx = await authorizeOrg(orgSlug, "org:manage");
     const { name } = parseInput(z.object({ name: orgNameSchema }), { name: form.get("name") });
     const meta = await requestMeta();
-    await (await db()).$transaction(async (tx) => {
+    await (await getDb()).$transaction(async (tx) => {
       await tx.organization.update({ where: { id: ctx.org.id }, data: { name } });
       await audit(tx, {
         orgId: ctx.org.id,

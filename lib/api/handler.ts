@@ -1,6 +1,6 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import type { ApiPermission } from "@/lib/authz";
 import { clientIpFromHeaders, userAgentFromHeaders } from "@/lib/request-info";
 import type { TokenKind } from "@/lib/tokens/format";
@@ -83,7 +83,7 @@ export function tokenRoute<P = Record<string, never>>(
     try {
       const presented = presentedToken(request, options.acceptApiKeyHeader ?? false);
       if (!presented) throw new ApiError(401, UNAUTHENTICATED);
-      const prisma = await db();
+      const prisma = await getDb();
       const ip = clientIpFromHeaders(request.headers);
       const principal = await verifyToken(prisma, presented, new Date(), unknownTokenGate(ip));
       if (!principal) throw new ApiError(401, UNAUTHENTICATED);
@@ -118,7 +118,7 @@ export function tokenRoute<P = Record<string, never>>(
           }
         }
         const response = await handler({ request, principal, params: await route.params, db: prisma, ip, userAgent });
-        if (response.ok) recordUsage(db, principal.tokenId, ip);
+        if (response.ok) recordUsage(getDb, principal.tokenId, ip);
         return withLimitHeaders(response);
       } catch (error) {
         return withLimitHeaders(toErrorResponse(error));

@@ -2,7 +2,7 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { decoyHash, verifyPassword } from "./password";
 import { endSession, SESSION_MAX_AGE_S, startSession } from "./sessions";
 import { clearFailures, recordFailure, retryAfterSeconds, throttleKeys } from "./throttle";
@@ -27,7 +27,7 @@ export const authOptions: NextAuthOptions = {
         const parsed = credentials.safeParse(raw);
         if (!parsed.success) throw new Error(INVALID_CREDENTIALS);
         const { email, password } = parsed.data;
-        const prisma = await db();
+        const prisma = await getDb();
         const headers = req?.headers ?? {};
         const ip = clientIpFromHeaders(headers);
         const keys = throttleKeys(email, ip);
@@ -63,7 +63,7 @@ export const authOptions: NextAuthOptions = {
   events: {
     // Sign-out ends the session on the server: a copy of the cookie signs nobody in afterwards.
     async signOut({ token }) {
-      if (token?.sid) await endSession(await db(), token.sid);
+      if (token?.sid) await endSession(await getDb(), token.sid);
     },
   },
 };

@@ -1,38 +1,26 @@
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { databaseTarget, type DatabaseTarget } from "./connection";
+import { singleton } from "@/lib/singleton";
+import { databaseTarget } from "./connection";
 import { createDriver, type Driver } from "./driver";
 
 /**
  * One database client per process, created on first use (never at import time:
- * `next build` imports server modules while collecting page data) and cached on
- * globalThis so hot reloads in development do not open a second PGlite instance.
+ * `next build` imports server modules while collecting page data) and kept as a
+ * process singleton so hot reloads in development do not open a second PGlite.
+ * Tests point it at a fresh database by dropping the singleton (tests/support/app-db.ts).
  */
-type Cached = { driver: Driver; prisma: PrismaClient; target: DatabaseTarget };
-const globalKey = Symbol.for("keysmith.db");
-type GlobalWithDb = typeof globalThis & { [globalKey]?: Promise<Cached> };
+type Cached = { driver: Driver; prisma: PrismaClient };
 
 async function open(): Promise<Cached> {
-  const target = databaseTarget();
-  const driver = await createDriver(target);
-  const prisma = new PrismaClient({ adapter: driver.adapter });
-  return { driver, prisma, target };
+  const driver = await createDriver(databaseTarget());
+  return { driver, prisma: new PrismaClient({ adapter: driver.adapter }) };
 }
 
-function cached(): Promise<Cached> {
-  const g = globalThis as GlobalWithDb;
-  g[globalKey] ??= open();
-  return g[globalKey];
-}
-
-export async function db(): Promise<PrismaClient> {
-  return (await cached()).prisma;
+export async function getDb(): Promise<PrismaClient> {
+  return (await singleton("db", open)).prisma;
 }
 
 /** A dedicated SQL session (see Driver.session); the caller must close it. */
 export async function sqlSession() {
-  return (await cached()).driver.session();
-}
-
-export async function databaseInfo() {
-  return (await cached()).target;
+  return (await singleton("db", open)).driver.session();
 }

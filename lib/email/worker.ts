@@ -4,13 +4,14 @@
  * (instrumentation.ts); state lives on globalThis so every bundle that imports
  * this shares one worker.
  */
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { deliverDue } from "./delivery";
+import { singleton } from "@/lib/singleton";
 
 const POLL_MS = Number(process.env.KEYSMITH_OUTBOX_POLL_MS ?? 2_000);
 type WorkerState = { running: boolean; again: boolean; timer?: ReturnType<typeof setInterval> };
-const key = Symbol.for("keysmith.outbox-worker");
-const g = globalThis as typeof globalThis & { [key]?: WorkerState };
+/** This process's worker, once started. */
+const worker = singleton<{ state?: WorkerState }>("outbox-worker", () => ({}));
 
 async function drain(state: WorkerState) {
   if (state.running) {
@@ -21,7 +22,7 @@ async function drain(state: WorkerState) {
   try {
     do {
       state.again = false;
-      const prisma = await db();
+      const prisma = await getDb();
       // Keep going while full batches are sent; stop on a round that failed or found nothing.
       let round;
       do round = await deliverDue(prisma);
@@ -35,9 +36,9 @@ async function drain(state: WorkerState) {
 }
 
 export function startOutboxWorker(): void {
-  if (g[key]) return;
+  if (worker.state) return;
   const state: WorkerState = { running: false, again: false };
-  g[key] = state;
+  worker.state = state;
   state.timer = setInterval(() => void drain(state), POLL_MS);
   state.timer.unref();
   void drain(state);
@@ -45,6 +46,6 @@ export function startOutboxWorker(): void {
 
 /** Asks the worker (if this process runs one) to deliver now rather than at the next poll. */
 export function kickOutbox(): void {
-  const state = g[key];
+  const state = worker.state;
   if (state) setImmediate(() => void drain(state));
 }

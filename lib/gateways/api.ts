@@ -5,7 +5,7 @@ import type { RouteOptions } from "@/lib/api/handler";
 import { open } from "@/lib/crypto/secret-box";
 import { CALL_GATEWAY, type CallGateway, type Principal } from "@/lib/tokens/verify";
 import { nextMonthStart } from "@/lib/tokens/rules";
-import { db as appDb } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { recordGatewayCall } from "@/lib/tokens/usage";
 import { monthUsage } from "./budget";
 import type { Usage } from "./messages";
@@ -53,7 +53,7 @@ export function upstreamKey(gateway: CallGateway): string | null {
  * GatewayCall history row, both through the batched usage tally: no write per call.
  */
 export function recordCall(principal: Principal, gateway: CallGateway, model: string, usage: Usage, streamed: boolean): void {
-  recordGatewayCall(appDb, principal.tokenId, {
+  recordGatewayCall(getDb, principal.tokenId, {
     orgId: principal.orgId,
     gatewayId: gateway.id,
     model,
@@ -70,7 +70,7 @@ export async function enforceTokenRules(principal: Principal, model: string): Pr
     throw new ApiError(403, `This token may not use model "${model}". Allowed: ${principal.allowedModels.join(", ")}.`);
   }
   if (principal.monthlyTokenBudget !== null) {
-    const used = await monthUsage(appDb, principal.tokenId);
+    const used = await monthUsage(getDb, principal.tokenId);
     if (used >= principal.monthlyTokenBudget) {
       const retry = Math.ceil((nextMonthStart().getTime() - Date.now()) / 1000);
       throw new ApiError(

@@ -17,6 +17,7 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { exclusiveOfFlush, onWritten, unwrittenModelTokens, utcDay } from "@/lib/tokens/usage";
 import { monthStart } from "@/lib/tokens/rules";
+import { singleton } from "@/lib/singleton";
 
 export const REFRESH_MS = Number(process.env.KEYSMITH_BUDGET_REFRESH_MS ?? 2_000);
 /** How long background re-reads wait to gather more tokens into one query. */
@@ -28,9 +29,7 @@ type Known = { month: string; base: number; readAt: number };
 type Batch = { ids: Set<string>; done: Promise<void>; start: () => void };
 type State = { known: Map<string, Known>; next: Batch | null; reading: Set<Promise<void>> };
 
-const key = Symbol.for("keysmith.month-usage");
-const g = globalThis as typeof globalThis & { [key]?: State };
-const state: State = (g[key] ??= (() => {
+const state = singleton<State>("month-usage", () => {
   const fresh: State = { known: new Map(), next: null, reading: new Set() };
   onWritten((batch) => {
     for (const [id, tally] of batch) {
@@ -39,7 +38,7 @@ const state: State = (g[key] ??= (() => {
     }
   });
   return fresh;
-})());
+});
 
 /** "YYYY-MM" of a UTC time; remembers the current month's bounds (it runs on every gateway call). */
 const current = { from: 0, to: 0, name: "" };

@@ -15,6 +15,7 @@
  */
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { orgChanged, tokenChanged } from "./events";
+import { singleton } from "@/lib/singleton";
 
 export const POLL_MS = Number(process.env.KEYSMITH_CHANGE_POLL_MS ?? 250);
 const LOOKBACK_MS = 10_000;
@@ -34,9 +35,7 @@ type State = {
   failing: boolean;
   prunedAt: number;
 };
-const key = Symbol.for("keysmith.change-feed");
-const g = globalThis as typeof globalThis & { [key]?: State };
-const state: State = (g[key] ??= { coveredAt: 0, applied: new Map(), failing: false, prunedAt: 0 });
+const state = singleton<State>("change-feed", () => ({ coveredAt: 0, applied: new Map(), failing: false, prunedAt: 0 }));
 
 /** Every change committed before this local time (epoch ms) has reached the cache; 0 when the feed is not running. */
 export function coveredAt(): number {

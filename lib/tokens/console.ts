@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import type { OrgContext } from "@/lib/session";
 import type { TokenKind } from "./format";
 import { rowActions, type RowActions } from "./policy";
@@ -29,7 +29,7 @@ export async function consoleTokenPage(
   opts: { status?: DisplayStatus; page?: number; gatewayId?: string },
 ): Promise<ConsoleTokenPage> {
   const { gatewayId, ...rest } = opts;
-  const result = await listTokens(await db(), ctx.org.id, kind, { ...rest, extra: gatewayId ? { gatewayId } : undefined });
+  const result = await listTokens(await getDb(), ctx.org.id, kind, { ...rest, extra: gatewayId ? { gatewayId } : undefined });
   return { ...result, items: result.items.map((t) => consoleToken(ctx, t)) };
 }
 

@@ -1,11 +1,10 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { audit } from "@/lib/audit";
 import type { Principal } from "./verify";
+import { singleton } from "@/lib/singleton";
 
 const WINDOW_MS = 60_000;
-const key = Symbol.for("keysmith.ip-denials");
-const g = globalThis as typeof globalThis & { [key]?: Map<string, number> };
-const lastLogged: Map<string, number> = (g[key] ??= new Map());
+const lastLogged = singleton("ip-denials", () => new Map<string, number>());
 
 /**
  * Records a call refused by a token's IP allowlist in the audit log: at most

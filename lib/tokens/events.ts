@@ -8,11 +8,10 @@
  * Next may load this module more than once in one process (one copy per
  * bundle), and a change made through any of them must reach the one cache.
  */
+import { singleton } from "@/lib/singleton";
 export type TokenChangeEvent = { hash: string | null; tokenId: string | null } | { orgId: string };
 type Listener = (change: TokenChangeEvent) => void;
-const key = Symbol.for("keysmith.token-listeners");
-const g = globalThis as typeof globalThis & { [key]?: Set<Listener> };
-const listeners: Set<Listener> = (g[key] ??= new Set());
+const listeners = singleton("token-listeners", () => new Set<Listener>());
 
 export function onTokenChanged(listener: Listener): () => void {
   listeners.add(listener);

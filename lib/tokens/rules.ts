@@ -5,6 +5,7 @@
  */
 import { BlockList, isIP } from "node:net";
 import { z } from "zod";
+import { singleton } from "@/lib/singleton";
 
 // --- IP allowlist ---------------------------------------------------------------
 
@@ -82,9 +83,7 @@ export interface RateDecision {
 }
 
 type Window = { minute: number; count: number };
-const windowsKey = Symbol.for("keysmith.rate-windows");
-const g = globalThis as typeof globalThis & { [windowsKey]?: Map<string, Window> };
-const windows: Map<string, Window> = (g[windowsKey] ??= new Map());
+const windows = singleton("rate-windows", () => new Map<string, Window>());
 
 /**
  * A fixed one-minute window per token (UTC minutes), counted in this process:

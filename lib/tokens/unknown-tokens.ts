@@ -8,14 +8,13 @@
  * (every valid token in use) are unaffected. Behind a proxy, set
  * KEYSMITH_TRUSTED_PROXY_HOPS, or every client shares the proxy's budget.
  */
+import { singleton } from "@/lib/singleton";
 export const RATE_PER_S = Number(process.env.KEYSMITH_UNKNOWN_TOKEN_RATE ?? 10);
 export const BURST = Number(process.env.KEYSMITH_UNKNOWN_TOKEN_BURST ?? 50);
 const MAX_ADDRESSES = 100_000;
 
 type Bucket = { tokens: number; at: number };
-const key = Symbol.for("keysmith.unknown-token-buckets");
-const g = globalThis as typeof globalThis & { [key]?: Map<string, Bucket> };
-const buckets: Map<string, Bucket> = (g[key] ??= new Map());
+const buckets = singleton("unknown-token-buckets", () => new Map<string, Bucket>());
 
 function level(address: string, nowMs: number): Bucket {
   const b = buckets.get(address);

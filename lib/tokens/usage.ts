@@ -16,6 +16,7 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { onShutdown } from "@/lib/shutdown";
+import { singleton } from "@/lib/singleton";
 
 export const FLUSH_MS = Number(process.env.KEYSMITH_USAGE_FLUSH_MS ?? 500);
 const CHUNK = 1_000;
@@ -61,9 +62,7 @@ type State = {
   db?: () => Promise<PrismaClient>;
   listeners: Set<Written>;
 };
-const key = Symbol.for("keysmith.usage");
-const g = globalThis as typeof globalThis & { [key]?: State };
-const state: State = (g[key] ??= { pending: new Map(), writing: new Map(), listeners: new Set() });
+const state = singleton<State>("usage", () => ({ pending: new Map(), writing: new Map(), listeners: new Set() }));
 
 export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 

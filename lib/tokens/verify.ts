@@ -12,6 +12,7 @@ import { onTokenChanged } from "./events";
 import { chainBound, mintingChain, type Ancestor } from "./lineage";
 import { compileAllowlist, type IpMatcher } from "./rules";
 import { authenticates } from "./status";
+import { singleton } from "@/lib/singleton";
 
 /** Who is calling, abstracted from the kind of token (SPEC §2). */
 export interface Principal {
@@ -62,19 +63,13 @@ export const CACHE_MS = Number(process.env.KEYSMITH_VERIFY_CACHE_MS ?? 5 * 60_00
 const MAX_ENTRIES = 50_000;
 /** `at`: when the lookup that produced it began. */
 type Entry = { principal: Principal | null; at: number; until: number };
-const cacheKey = Symbol.for("keysmith.verify-cache");
-const g = globalThis as typeof globalThis & { [cacheKey]?: Map<string, Entry> };
-const cache: Map<string, Entry> = (g[cacheKey] ??= new Map());
+const cache = singleton("verify-cache", () => new Map<string, Entry>());
+// Cached tokens by the ids of the tokens that minted them: a change to a minter drops them too.
+const minted = singleton("verify-cache.minted", () => new Map<string, Set<string>>());
 // Bumped on every change: a lookup that started before a change must not put its
 // (possibly stale) answer back into the cache after the change cleared it.
-const genKey = Symbol.for("keysmith.verify-cache.generation");
-const gs = globalThis as typeof globalThis & { [genKey]?: { n: number } };
-// Cached tokens by the ids of the tokens that minted them: a change to a minter drops them too.
-const mintedKey = Symbol.for("keysmith.verify-cache.minted");
-const gm = globalThis as typeof globalThis & { [mintedKey]?: Map<string, Set<string>> };
-const minted: Map<string, Set<string>> = (gm[mintedKey] ??= new Map());
-if (!gs[genKey]) {
-  const generation = (gs[genKey] = { n: 0 });
+const generation = singleton("verify-cache.generation", () => {
+  const generation = { n: 0 };
   onTokenChanged((change) => {
     generation.n++;
     if ("orgId" in change) {
@@ -88,8 +83,8 @@ if (!gs[genKey]) {
       minted.delete(change.tokenId!);
     }
   });
-}
-const generation = gs[genKey]!;
+  return generation;
+});
 
 function trusted(e: Entry, nowMs: number): boolean {
   if (e.until <= nowMs) return false;
@@ -122,14 +117,13 @@ function remember(hash: string, principal: Principal | null, lineage: string[], 
   }
 }
 
-const inflightKey = Symbol.for("keysmith.verify-inflight");
-const gi = globalThis as typeof globalThis & { [inflightKey]?: Map<string, Promise<Principal | null>> };
-const inflight: Map<string, Promise<Principal | null>> = (gi[inflightKey] ??= new Map());
+const inflight = singleton("verify-inflight", () => new Map<string, Promise<Principal | null>>());
 
 /**
  * Lets the caller bound database lookups (lib/tokens/unknown-tokens.ts):
- * `admit` runs only when the token is not answered from the cache (it may
- * throw to refuse), `found` when that lookup found a token that authenticates.
+ * `admit` runs when a token this process does not know as valid must be looked
+ * up (it may throw to refuse), `found` when that lookup found a token that
+ * authenticates.
  */
 export interface LookupGate {
   admit(): void;
@@ -149,12 +143,14 @@ export async function verifyToken(db: PrismaClient, candidate: string, now = new
   // Concurrent misses for one token share a single lookup instead of each querying.
   const pending = inflight.get(hash);
   if (pending) return pending;
-  gate?.admit();
+  // Re-checking a token this process knew as valid is never gated: only strangers use up the budget.
+  const gated = hit?.principal ? undefined : gate;
+  gated?.admit();
   const before = generation.n;
   const promise = lookup(db, kind, hash, now)
     .then(({ principal, lineage }) => {
       if (generation.n === before) remember(hash, principal, lineage, nowMs);
-      if (principal) gate?.found();
+      if (principal) gated?.found();
       return principal;
     })
     .finally(() => inflight.delete(hash));

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { createGateway } from "@/lib/gateways/service";
 import { issueToken, type ChangeMeta } from "@/lib/tokens/service";
@@ -50,8 +50,8 @@ describe.each(testDatabases)("gateway call history on $name", ({ name }) => {
   it("writes each call's row with its own time, and its tokens into that day's bucket, in one flush", async () => {
     const { gatewayId, tokenId } = await gatewayWithToken();
     const at = Date.parse("2026-11-20T10:00:00.000Z");
-    recordGatewayCall(db, tokenId, call(gatewayId, 3, 4, at));
-    recordGatewayCall(db, tokenId, call(gatewayId, 10, 20, at + 1_000));
+    recordGatewayCall(getDb, tokenId, call(gatewayId, 3, 4, at));
+    recordGatewayCall(getDb, tokenId, call(gatewayId, 10, 20, at + 1_000));
     expect(await prisma.gatewayCall.count({ where: { tokenId } }), "nothing written before the flush").toBe(0);
 
     await flushUsage();
@@ -68,9 +68,9 @@ describe.each(testDatabases)("gateway call history on $name", ({ name }) => {
     const gone = await gatewayWithToken();
     const kept = await gatewayWithToken();
     const other = await gatewayWithToken();
-    recordGatewayCall(db, gone.tokenId, call(gone.gatewayId, 1, 1));
-    recordGatewayCall(db, kept.tokenId, call(kept.gatewayId, 2, 2));
-    recordGatewayCall(db, other.tokenId, call(other.gatewayId, 5, 5));
+    recordGatewayCall(getDb, gone.tokenId, call(gone.gatewayId, 1, 1));
+    recordGatewayCall(getDb, kept.tokenId, call(kept.gatewayId, 2, 2));
+    recordGatewayCall(getDb, other.tokenId, call(other.gatewayId, 5, 5));
     await prisma.token.delete({ where: { id: gone.tokenId } });
     await prisma.gateway.delete({ where: { id: kept.gatewayId } });
 

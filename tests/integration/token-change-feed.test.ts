@@ -9,7 +9,7 @@ import { setTimeout as delay } from "node:timers/promises";
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { createGateway, updateGateway } from "@/lib/gateways/service";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { coveredAt, startChangeFeed, stopChangeFeed } from "@/lib/tokens/change-feed";
@@ -52,7 +52,7 @@ describe.each(testDatabases)("token change feed on $name", ({ name }) => {
   const lastId = async () => (await prisma.tokenChange.findFirst({ orderBy: { id: "desc" } }))?.id ?? 0n;
 
   async function runningFeed() {
-    startChangeFeed(db);
+    startChangeFeed(getDb);
     const deadline = Date.now() + 5_000;
     while (coveredAt() === 0 && Date.now() < deadline) await delay(20);
     expect(coveredAt()).toBeGreaterThan(0);
@@ -72,7 +72,7 @@ describe.each(testDatabases)("token change feed on $name", ({ name }) => {
     const t = await issue();
     let mark = await lastId();
 
-    recordUsage(db, t.id, "203.0.113.9");
+    recordUsage(getDb, t.id, "203.0.113.9");
     await flushUsage();
     expect(await changesAfter(mark)).toEqual([]);
 

@@ -13,7 +13,7 @@ import * as meRoute from "@/app/api/v1/app/me/route";
 import * as tokenRoute from "@/app/api/v1/app/tokens/[id]/route";
 import * as tokensRoute from "@/app/api/v1/app/tokens/route";
 import type { ApiPermission } from "@/lib/authz";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { changeRole } from "@/lib/members";
@@ -124,7 +124,7 @@ describe.each(testDatabases)("tokens minted by tokens on $name", ({ name }) => {
 
     // The organization token's role narrows (a database edit; the console has no such action): its child narrows with it.
     await prisma.token.update({ where: { id: orgToken.id }, data: { role: "VIEWER" } });
-    startChangeFeed(db);
+    startChangeFeed(getDb);
     const deadline = Date.now() + 5 * FRESH_MS;
     let permissions: unknown;
     while (Date.now() < deadline) {
@@ -149,7 +149,7 @@ describe.each(testDatabases)("tokens minted by tokens on $name", ({ name }) => {
   it("drops a cached minted token within 1 s when its parent is revoked in the database directly", async () => {
     const parent = await issue();
     const child = await mint(parent, ["projects:read"]);
-    startChangeFeed(db);
+    startChangeFeed(getDb);
     while (coveredAt() === 0) await delay(20);
     expect((await me(child)).status).toBe(200);
 

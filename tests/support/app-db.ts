@@ -1,4 +1,4 @@
-import { db, sqlSession } from "@/lib/db/client";
+import { getDb, sqlSession } from "@/lib/db/client";
 import type { Driver } from "@/lib/db/driver";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { settleMonthReads } from "@/lib/gateways/budget";
@@ -13,21 +13,21 @@ const CLIENT_KEY = Symbol.for("keysmith.db");
 type GlobalWithDb = typeof globalThis & { [CLIENT_KEY]?: Promise<{ driver: Driver; prisma: PrismaClient }> };
 
 export interface AppDb {
-  /** The very client the route handlers use (`db()` from lib/db/client.ts). */
+  /** The very client the route handlers use (`getDb()` from lib/db/client.ts). */
   prisma: PrismaClient;
   /** Finishes budget reads and writes the usage tally (both go to this database), then disconnects and deletes it. */
   close(): Promise<void>;
 }
 
 /**
- * Points the app's own `db()` at a fresh, migrated database of the given kind:
+ * Points the app's own `getDb()` at a fresh, migrated database of the given kind:
  * a new PGlite directory, or a new database on TEST_DATABASE_URL's server.
- * Call before anything else calls `db()` in this process; `close()` disconnects
+ * Call before anything else calls `getDb()` in this process; `close()` disconnects
  * and deletes the database.
  */
 export async function openAppDb(kind: TestDatabaseKind): Promise<AppDb> {
   const g = globalThis as GlobalWithDb;
-  if (g[CLIENT_KEY]) throw new Error("db() was already opened in this process: openAppDb must come first");
+  if (g[CLIENT_KEY]) throw new Error("getDb() was already opened in this process: openAppDb must come first");
 
   const savedEnv = { DATABASE_URL: process.env.DATABASE_URL, KEYSMITH_DATA_DIR: process.env.KEYSMITH_DATA_DIR };
   const database = await freshDatabase(kind);
@@ -39,12 +39,12 @@ export async function openAppDb(kind: TestDatabaseKind): Promise<AppDb> {
   }
 
   await database.migrate({ session: sqlSession });
-  const prisma = await db();
+  const prisma = await getDb();
 
   return {
     prisma,
     async close() {
-      // Nothing in the background may reach for db() once it is gone: it would open a new client.
+      // Nothing in the background may reach for getDb() once it is gone: it would open a new client.
       await settleMonthReads();
       await flushUsage();
       const cached = g[CLIENT_KEY];

@@ -2,7 +2,7 @@
 
 import { ActionError, parseInput, requestMeta, runAction, type ActionResult } from "@/lib/actions";
 import { EmailTaken, signUp, signUpSchema, TooManySignUps } from "@/lib/accounts";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { MemberError } from "@/lib/members";
 
 export async function signUpAction(_prev: unknown, form: FormData): Promise<ActionResult<{ orgSlug: string }>> {
@@ -15,7 +15,7 @@ export async function signUpAction(_prev: unknown, form: FormData): Promise<Acti
       invite: form.get("invite") || undefined,
     });
     try {
-      const { orgSlug } = await signUp(await db(), input, await requestMeta());
+      const { orgSlug } = await signUp(await getDb(), input, await requestMeta());
       return { orgSlug };
     } catch (error) {
       if (error instanceof EmailTaken) throw new ActionError(error.message, { email: error.message });

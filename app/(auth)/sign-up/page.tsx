@@ -3,7 +3,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { SignUpForm } from "@/components/auth/sign-up-form";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { findInvitation } from "@/lib/members";
 import { currentUser } from "@/lib/session";
 
@@ -13,7 +13,7 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   if (await currentUser()) redirect("/");
   const secret = typeof params.invite === "string" ? params.invite : undefined;
-  const invitation = secret ? await findInvitation(await db(), secret) : null;
+  const invitation = secret ? await findInvitation(await getDb(), secret) : null;
   return (
     <AuthCard
       title={invitation ? `Join ${invitation.org.name}` : "Create your account"}

@@ -4,7 +4,7 @@ import { AuthCard } from "@/components/auth/auth-card";
 import { AcceptInvitationForm } from "@/components/orgs/accept-invitation";
 import { buttonClasses } from "@/components/ui/button";
 import { ROLE_LABELS } from "@/lib/authz";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { findInvitation } from "@/lib/members";
 import { currentUser } from "@/lib/session";
 
@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 
 export default async function InvitationPage({ params }: { params: Promise<{ secret: string }> }) {
   const { secret } = await params;
-  const invitation = await findInvitation(await db(), secret);
+  const invitation = await findInvitation(await getDb(), secret);
   if (!invitation) {
     return (
       <AuthCard title="Invitation not valid" subtitle="This invitation link has expired, was revoked, or was already used. Ask an admin for a new one.">

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Card } from "@/components/ui/card";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { mailProvider } from "@/lib/email/delivery";
 import { requireUser } from "@/lib/session";
 
@@ -13,7 +13,7 @@ export default async function MailPage({ params }: { params: Promise<{ id: strin
   if (mailProvider() !== "mailbox") notFound();
   const { id } = await params;
   const user = await requireUser(`/mailbox/${id}`);
-  const mail = await (await db()).outboxEmail.findFirst({ where: { id, to: user.email } });
+  const mail = await (await getDb()).outboxEmail.findFirst({ where: { id, to: user.email } });
   if (!mail) notFound();
   return (
     <main className="mx-auto max-w-3xl px-4 py-10">

@@ -2,14 +2,14 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, PageHeader } from "@/components/ui/card";
 import { ROLE_LABELS } from "@/lib/authz";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { requireOrg } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage({ params }: { params: Promise<{ org: string }> }) {
   const ctx = await requireOrg((await params).org);
-  const prisma = await db();
+  const prisma = await getDb();
   const [projects, members, liveTokens] = await Promise.all([
     prisma.project.count({ where: { orgId: ctx.org.id } }),
     prisma.membership.count({ where: { orgId: ctx.org.id } }),

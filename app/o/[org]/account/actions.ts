@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ActionError, authorizeUser, parseInput, runAction, type ActionResult } from "@/lib/actions";
 import { changePassword, passwordSchema, WrongPassword } from "@/lib/accounts";
 import { endAllSessions } from "@/lib/auth/sessions";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { currentSessionId } from "@/lib/session";
 
 const changePasswordInput = z
@@ -17,7 +17,7 @@ export async function changePasswordAction(_prev: unknown, form: FormData): Prom
     const user = await authorizeUser();
     const input = parseInput(changePasswordInput, { current: form.get("current"), next: form.get("next"), confirm: form.get("confirm") });
     try {
-      return { ended: await changePassword(await db(), user.id, input.current, input.next, await currentSessionId()) };
+      return { ended: await changePassword(await getDb(), user.id, input.current, input.next, await currentSessionId()) };
     } catch (error) {
       if (error instanceof WrongPassword) throw new ActionError(error.message, { current: error.message });
       throw error;
@@ -29,6 +29,6 @@ export async function changePasswordAction(_prev: unknown, form: FormData): Prom
 export async function signOutEverywhereAction(): Promise<ActionResult<{ ended: number }>> {
   return runAction(async () => {
     const user = await authorizeUser();
-    return { ended: await endAllSessions(await db(), user.id) };
+    return { ended: await endAllSessions(await getDb(), user.id) };
   });
 }

@@ -5,7 +5,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { AUDIT_ACTIONS, listAuditEvents } from "@/lib/audit-log";
 import { can } from "@/lib/authz";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { requireOrg } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -36,7 +36,7 @@ export default async function AuditPage({
   const action = AUDIT_ACTIONS.find((a) => a === str(sp.action));
   const actor = str(sp.actor);
   const page = Math.max(1, Number.parseInt(str(sp.page) || "1", 10) || 1);
-  const result = await listAuditEvents(await db(), ctx.org.id, { action, actor: actor || undefined, page });
+  const result = await listAuditEvents(await getDb(), ctx.org.id, { action, actor: actor || undefined, page });
   const base = `/o/${ctx.org.slug}/audit`;
   const pageHref = (p: number) => {
     const q = new URLSearchParams();

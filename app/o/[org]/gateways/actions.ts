@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { ActionError, authorizeOrg, parseInput, requestMeta, runAction, type ActionResult } from "@/lib/actions";
 import { userActor } from "@/lib/audit";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { createGateway, deleteGateway, GatewayError, gatewayInputSchema, parseModelList, updateGateway } from "@/lib/gateways/service";
 import type { OrgContext } from "@/lib/session";
 
@@ -32,7 +32,7 @@ export async function createGatewayAction(orgSlug: string, _prev: unknown, form:
   return runAction(async () => {
     const ctx = await authorizeOrg(orgSlug, "gateways:manage");
     const input = parseInput(gatewayInputSchema, formInput(form));
-    const gateway = await createGateway(await db(), await meta(ctx), input).catch(asActionError);
+    const gateway = await createGateway(await getDb(), await meta(ctx), input).catch(asActionError);
     revalidatePath(`/o/${ctx.org.slug}/gateways`);
     return { slug: gateway.slug };
   });
@@ -43,7 +43,7 @@ export async function updateGatewayAction(orgSlug: string, id: string, _prev: un
     const ctx = await authorizeOrg(orgSlug, "gateways:manage");
     const gatewayId = parseInput(z.string().min(1).max(64), id);
     const input = parseInput(gatewayInputSchema, formInput(form));
-    const gateway = await updateGateway(await db(), await meta(ctx), gatewayId, input).catch(asActionError);
+    const gateway = await updateGateway(await getDb(), await meta(ctx), gatewayId, input).catch(asActionError);
     revalidatePath(`/o/${ctx.org.slug}/gateways`, "layout");
     return { slug: gateway.slug };
   });
@@ -53,7 +53,7 @@ export async function updateGatewayAction(orgSlug: string, id: string, _prev: un
 export async function deleteGatewayAction(orgSlug: string, id: string, confirmation: string): Promise<ActionResult<{ revoked: number }>> {
   return runAction(async () => {
     const ctx = await authorizeOrg(orgSlug, "gateways:manage");
-    const prisma = await db();
+    const prisma = await getDb();
     const gateway = await prisma.gateway.findFirst({ where: { id: String(id), orgId: ctx.org.id } });
     if (!gateway) throw new ActionError("Gateway not found.");
     if (confirmation !== gateway.slug) throw new ActionError("Type the gateway's slug exactly to confirm.");

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { GatewayFormButton } from "@/components/gateways/gateway-form";
 import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/authz";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { listGateways } from "@/lib/gateways/service";
 import { requireOrg } from "@/lib/session";
 
@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Gateways" };
 
 export default async function GatewaysPage({ params }: { params: Promise<{ org: string }> }) {
   const ctx = await requireOrg((await params).org);
-  const gateways = await listGateways(await db(), ctx.org.id);
+  const gateways = await listGateways(await getDb(), ctx.org.id);
   const manage = can(ctx.role, "gateways:manage");
   return (
     <>

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { ActionError, authorizeOrg, parseInput, requestMeta, runAction, type ActionResult } from "@/lib/actions";
 import { userActor } from "@/lib/audit";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { changeRole, emailSchema, inviteMember, MemberError, removeMember, revokeInvitation, roleSchema } from "@/lib/members";
 
 const idSchema = z.string().min(1).max(64);
@@ -31,7 +31,7 @@ export async function inviteMemberAction(orgSlug: string, _prev: unknown, form: 
       email: form.get("email"),
       role: form.get("role"),
     });
-    const secret = await asFormError(inviteMember(await db(), { ...change, invitedById: ctx.user.id }, email, role));
+    const secret = await asFormError(inviteMember(await getDb(), { ...change, invitedById: ctx.user.id }, email, role));
     revalidatePath(`/o/${ctx.org.slug}/members`);
     return { path: `/invite/${secret}`, email };
   });
@@ -41,7 +41,7 @@ export async function revokeInvitationAction(orgSlug: string, _prev: unknown, fo
   return runAction(async () => {
     const { ctx, change } = await adminContext(orgSlug);
     const { id } = parseInput(z.object({ id: idSchema }), { id: form.get("id") });
-    if (!(await revokeInvitation(await db(), change, id))) throw new ActionError("Invitation not found.");
+    if (!(await revokeInvitation(await getDb(), change, id))) throw new ActionError("Invitation not found.");
     revalidatePath(`/o/${ctx.org.slug}/members`);
     return undefined;
   }, "Invitation revoked.");
@@ -51,7 +51,7 @@ export async function changeRoleAction(orgSlug: string, _prev: unknown, form: Fo
   return runAction(async () => {
     const { ctx, change } = await adminContext(orgSlug);
     const { id, role } = parseInput(z.object({ id: idSchema, role: roleSchema }), { id: form.get("id"), role: form.get("role") });
-    await asFormError(changeRole(await db(), change, id, role));
+    await asFormError(changeRole(await getDb(), change, id, role));
     revalidatePath(`/o/${ctx.org.slug}`, "layout");
     return undefined;
   }, "Role changed.");
@@ -61,7 +61,7 @@ export async function removeMemberAction(orgSlug: string, _prev: unknown, form: 
   return runAction(async () => {
     const { ctx, change } = await adminContext(orgSlug);
     const { id } = parseInput(z.object({ id: idSchema }), { id: form.get("id") });
-    await asFormError(removeMember(await db(), change, id));
+    await asFormError(removeMember(await getDb(), change, id));
     revalidatePath(`/o/${ctx.org.slug}`, "layout");
     return undefined;
   }, "Member removed.");

@@ -3,7 +3,7 @@ import { Badge, Card, PageHeader } from "@/components/ui/card";
 import { InviteMemberForm, RemoveMemberButton, RevokeInvitationButton, RoleSelect } from "@/components/members/member-forms";
 import { DateTime } from "@/components/time";
 import { can, ROLE_LABELS } from "@/lib/authz";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { listMembers, listPendingInvitations } from "@/lib/members";
 import { requireOrg } from "@/lib/session";
 
@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Members" };
 
 export default async function MembersPage({ params }: { params: Promise<{ org: string }> }) {
   const ctx = await requireOrg((await params).org);
-  const prisma = await db();
+  const prisma = await getDb();
   const manage = can(ctx.role, "members:manage");
   const [members, invitations] = await Promise.all([
     listMembers(prisma, ctx.org.id),

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { ActionError, authorizeOrg, parseInput, requestMeta, runAction, type ActionResult } from "@/lib/actions";
 import { userActor } from "@/lib/audit";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { createProject, deleteProject, ProjectNameTaken, projectNameSchema, renameProject } from "@/lib/projects";
 
 const idSchema = z.string().min(1).max(64);
@@ -23,7 +23,7 @@ export async function createProjectAction(orgSlug: string, _prev: unknown, form:
   return runAction(async () => {
     const { ctx, change } = await changeContext(orgSlug);
     const { name } = parseInput(z.object({ name: projectNameSchema }), { name: form.get("name") });
-    await createProject(await db(), change, name).catch(rethrowTaken);
+    await createProject(await getDb(), change, name).catch(rethrowTaken);
     revalidatePath(`/o/${ctx.org.slug}/projects`);
     return undefined;
   }, "Project created.");
@@ -36,7 +36,7 @@ export async function renameProjectAction(orgSlug: string, _prev: unknown, form:
       id: form.get("id"),
       name: form.get("name"),
     });
-    const project = await renameProject(await db(), change, id, name).catch(rethrowTaken);
+    const project = await renameProject(await getDb(), change, id, name).catch(rethrowTaken);
     if (!project) throw new ActionError("Project not found.");
     revalidatePath(`/o/${ctx.org.slug}/projects`);
     return undefined;
@@ -47,7 +47,7 @@ export async function deleteProjectAction(orgSlug: string, _prev: unknown, form:
   return runAction(async () => {
     const { ctx, change } = await changeContext(orgSlug);
     const { id } = parseInput(z.object({ id: idSchema }), { id: form.get("id") });
-    if (!(await deleteProject(await db(), change, id))) throw new ActionError("Project not found.");
+    if (!(await deleteProject(await getDb(), change, id))) throw new ActionError("Project not found.");
     revalidatePath(`/o/${ctx.org.slug}/projects`);
     return undefined;
   }, "Project deleted.");

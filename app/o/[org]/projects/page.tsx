@@ -3,7 +3,7 @@ import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { CreateProjectForm, DeleteProjectButton, RenameProjectButton } from "@/components/projects/project-forms";
 import { DateTime } from "@/components/time";
 import { can } from "@/lib/authz";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { listProjects } from "@/lib/projects";
 import { requireOrg } from "@/lib/session";
 
@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Projects" };
 
 export default async function ProjectsPage({ params }: { params: Promise<{ org: string }> }) {
   const ctx = await requireOrg((await params).org);
-  const projects = await listProjects(await db(), ctx.org.id);
+  const projects = await listProjects(await getDb(), ctx.org.id);
   const canWrite = can(ctx.role, "projects:write");
   return (
     <>

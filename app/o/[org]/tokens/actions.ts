@@ -9,7 +9,7 @@ import { z } from "zod";
 import { ActionError, authorizeOrg, parseInput, requestMeta, runAction, type ActionResult } from "@/lib/actions";
 import { userActor } from "@/lib/audit";
 import { API_PERMISSIONS } from "@/lib/authz";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { tokenNameSchema } from "@/lib/api/workspace-schemas";
 import type { OrgContext } from "@/lib/session";
 import { consoleToken, type ConsoleToken } from "@/lib/tokens/console";
@@ -72,7 +72,7 @@ async function createToken(
       () => scope(ctx),
       () => parseInput(rulesInputSchema, rulesFromForm(form)),
     );
-    const { token, secret } = await issueToken(await db(), await changeMeta(ctx), {
+    const { token, secret } = await issueToken(await getDb(), await changeMeta(ctx), {
       ...scoped,
       kind,
       name: common.name,
@@ -135,7 +135,7 @@ export async function createOrganizationTokenAction(orgSlug: string, _prev: unkn
 async function authorizeTokenChange(orgSlug: string, tokenId: unknown, action: keyof RowActions) {
   const ctx = await authorizeOrg(orgSlug, "org:read");
   const id = parseInput(z.string().min(1).max(64), tokenId);
-  const token = await tokenView(await db(), ctx.org.id, id);
+  const token = await tokenView(await getDb(), ctx.org.id, id);
   if (!token || !canSeeKind(ctx, token.kind)) throw new ActionError("Token not found.");
   if (!rowActions(ctx, token)[action]) {
     throw new ActionError(token.status === "REVOKED" ? "This token is revoked." : "You do not have permission to change this token.");
@@ -147,7 +147,7 @@ export async function regenerateTokenAction(orgSlug: string, tokenId: string, ov
   return runAction(async () => {
     const { ctx, token } = await authorizeTokenChange(orgSlug, tokenId, "regenerate");
     const choice = parseInput(z.enum(OVERLAP_CHOICES), overlap);
-    const { token: view, secret } = await regenerateToken(await db(), await changeMeta(ctx), token.id, overlapMs(choice)).catch(asActionError);
+    const { token: view, secret } = await regenerateToken(await getDb(), await changeMeta(ctx), token.id, overlapMs(choice)).catch(asActionError);
     return { token: consoleToken(ctx, view), secret };
   });
 }
@@ -155,7 +155,7 @@ export async function regenerateTokenAction(orgSlug: string, tokenId: string, ov
 export async function endOverlapAction(orgSlug: string, tokenId: string): Promise<ActionResult<ConsoleToken>> {
   return runAction(async () => {
     const { ctx, token } = await authorizeTokenChange(orgSlug, tokenId, "manage");
-    return consoleToken(ctx, await endOverlap(await db(), await changeMeta(ctx), token.id).catch(asActionError));
+    return consoleToken(ctx, await endOverlap(await getDb(), await changeMeta(ctx), token.id).catch(asActionError));
   });
 }
 
@@ -163,14 +163,14 @@ export async function updateTokenRulesAction(orgSlug: string, tokenId: string, _
   return runAction(async () => {
     const { ctx, token } = await authorizeTokenChange(orgSlug, tokenId, "manage");
     const rules = parseInput(rulesInputSchema, rulesFromForm(form));
-    return consoleToken(ctx, await updateTokenRules(await db(), await changeMeta(ctx), token.id, rules).catch(asActionError));
+    return consoleToken(ctx, await updateTokenRules(await getDb(), await changeMeta(ctx), token.id, rules).catch(asActionError));
   });
 }
 
 export async function setTokenActiveAction(orgSlug: string, tokenId: string, active: boolean): Promise<ActionResult<ConsoleToken>> {
   return runAction(async () => {
     const { ctx, token } = await authorizeTokenChange(orgSlug, tokenId, active === true ? "activate" : "deactivate");
-    return consoleToken(ctx, await setTokenActive(await db(), await changeMeta(ctx), token.id, active === true).catch(asActionError));
+    return consoleToken(ctx, await setTokenActive(await getDb(), await changeMeta(ctx), token.id, active === true).catch(asActionError));
   });
 }
 
@@ -183,7 +183,7 @@ export async function revokeTokenAction(
   return runAction(async () => {
     const { ctx, token } = await authorizeTokenChange(orgSlug, tokenId, "revoke");
     if (confirmation !== token.name) throw new ActionError("Type the token's name exactly to confirm.", { confirmation: "Does not match the token's name." });
-    const result = await revokeToken(await db(), await changeMeta(ctx), token.id).catch(asActionError);
+    const result = await revokeToken(await getDb(), await changeMeta(ctx), token.id).catch(asActionError);
     return { token: consoleToken(ctx, result.token), minted: result.minted };
   });
 }

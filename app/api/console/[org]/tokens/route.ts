@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { errorResponse } from "@/lib/api/errors";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { consoleTokenPage, KIND_SLUGS } from "@/lib/tokens/console";
 import { canSeeKind } from "@/lib/tokens/policy";
 import { DISPLAY_STATUSES } from "@/lib/tokens/status";
@@ -25,7 +25,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ org:
   if (!canSeeKind(ctx, kind)) return errorResponse(404, "Not found.");
   let gatewayId: string | undefined;
   if (parsed.data.gateway) {
-    const gateway = await (await db()).gateway.findUnique({ where: { orgId_slug: { orgId: ctx.org.id, slug: parsed.data.gateway } } });
+    const gateway = await (await getDb()).gateway.findUnique({ where: { orgId_slug: { orgId: ctx.org.id, slug: parsed.data.gateway } } });
     if (!gateway) return errorResponse(404, "Not found.");
     gatewayId = gateway.id;
   }

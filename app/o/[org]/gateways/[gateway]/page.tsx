@@ -7,7 +7,7 @@ import { GatewayScopeFields } from "@/components/tokens/gateway-scope-fields";
 import { TokenManager } from "@/components/tokens/token-manager";
 import { Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/authz";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { gatewayBySlug, listGateways } from "@/lib/gateways/service";
 import { consoleTokenPage, listParams } from "@/lib/tokens/console";
 import { canCreateKind } from "@/lib/tokens/policy";
@@ -26,7 +26,7 @@ export default async function GatewayConsolePage({
 }) {
   const { org, gateway: slug } = await params;
   const ctx = await requireOrg(org);
-  const prisma = await db();
+  const prisma = await getDb();
   const gateway = await gatewayBySlug(prisma, ctx.org.id, slug);
   if (!gateway) notFound();
   const { status, page } = listParams(await searchParams);

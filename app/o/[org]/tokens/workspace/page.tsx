@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/card";
 import { TokenManager } from "@/components/tokens/token-manager";
 import { WorkspaceScopeFields } from "@/components/tokens/workspace-scope-fields";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { consoleTokenPage, listParams } from "@/lib/tokens/console";
 import { canCreateKind, grantablePermissions } from "@/lib/tokens/policy";
 import { requireOrg } from "@/lib/session";
@@ -21,7 +21,7 @@ export default async function WorkspaceTokensPage({
   const { status, page } = listParams(await searchParams);
   const [initial, projects] = await Promise.all([
     consoleTokenPage(ctx, "WORKSPACE", { status, page }),
-    (await db()).project.findMany({ where: { orgId: ctx.org.id }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+    (await getDb()).project.findMany({ where: { orgId: ctx.org.id }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
   ]);
   return (
     <>

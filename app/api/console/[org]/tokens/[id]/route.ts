@@ -1,5 +1,5 @@
 import { errorResponse } from "@/lib/api/errors";
-import { db } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { consoleToken } from "@/lib/tokens/console";
 import { canSeeKind } from "@/lib/tokens/policy";
 import { liveMintedTokens, tokenActivity, tokenView } from "@/lib/tokens/service";
@@ -12,7 +12,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ org
   const { org, id } = await params;
   const ctx = await orgContext(org);
   if (!ctx) return errorResponse(404, "Not found.");
-  const prisma = await db();
+  const prisma = await getDb();
   const token = await tokenView(prisma, ctx.org.id, id);
   if (!token || !canSeeKind(ctx, token.kind)) return errorResponse(404, "Token not found.");
   const [activity, minted] = await Promise.all([tokenActivity(prisma, ctx.org.id, id), liveMintedTokens(prisma, ctx.org.id, id)]);
