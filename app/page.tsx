@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { currentUser, userOrgs } from "@/lib/session";
+import { currentUser, userOrgs } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
 

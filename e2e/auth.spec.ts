@@ -38,7 +38,7 @@ test.describe("accounts and sessions", () => {
     await expect(formAlert(page)).toHaveText("Invalid e-mail or password.");
     await expect(page).toHaveURL(/\/sign-in/);
 
-    // E-mail is case-insensitive (SPEC §1).
+    // E-mail is case-insensitive (docs/contract.md §1).
     await signIn(page, account.email.toUpperCase(), account.password);
     await expect(page).toHaveURL(`/o/${slug}`);
   });

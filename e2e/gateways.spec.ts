@@ -28,7 +28,9 @@ test("admin creates a gateway; a developer creates a token in its Developer Cons
   // Developers do not manage gateways.
   await expect(devPage.getByRole("button", { name: "Edit gateway" })).toHaveCount(0);
   // The quick start shows a placeholder, never a secret.
-  await expect(devPage.getByText("$KEYSMITH_GATEWAY_TOKEN").first()).toBeVisible();
+  await expect(devPage.getByText("$KEYSMITH_TOKEN").first()).toBeVisible();
+  // Snippets name the real origin, not a variable to fill in.
+  await expect(devPage.getByLabel("curl snippet")).toContainText("http://127.0.0.1:3100/api/gpt/v1/messages");
 
   await devPage.getByRole("button", { name: "Create token", exact: true }).click();
   const create = devPage.getByRole("dialog", { name: "Create gateway token" });

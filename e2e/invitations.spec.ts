@@ -63,8 +63,31 @@ test.describe("invitations and roles", () => {
 
     // The admin sees the new member with the Developer role; the invitation is no longer pending.
     await page.goto(`/o/${ACME.slug}/members`);
-    await expect(page.getByRole("combobox", { name: `Role of ${account.name}` })).toHaveValue("DEVELOPER");
+    const role = page.getByRole("combobox", { name: `Role of ${account.name}` });
+    await expect(role).toHaveValue("DEVELOPER");
     await expect(page.getByRole("button", { name: `Revoke invitation for ${account.email}` })).toHaveCount(0);
+
+    // Making someone an admin asks first; cancelling changes nothing.
+    await role.selectOption({ label: "Admin" });
+    const confirm = page.getByRole("dialog", { name: `Make ${account.name} an admin?` });
+    await expect(confirm).toContainText("manage gateways and organization tokens");
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await expect(role).toHaveValue("DEVELOPER");
+    await page.reload();
+    await expect(role).toHaveValue("DEVELOPER");
+    await role.selectOption({ label: "Admin" });
+    await confirm.getByRole("button", { name: "Make admin" }).click();
+    await expect(confirm).toHaveCount(0);
+    await expect(page.getByRole("status").filter({ hasText: `${account.name} is now an Admin.` })).toHaveCount(1);
+    await expect(role).toHaveValue("ADMIN");
+    await page.reload();
+    await expect(role).toHaveValue("ADMIN");
+    // Lowering a role applies at once (and leaves acme with its one admin, as the other specs expect).
+    await role.selectOption({ label: "Developer" });
+    await expect(page.getByRole("dialog")).toHaveCount(0);
+    await expect(page.getByRole("status").filter({ hasText: `${account.name} is now a Developer.` })).toHaveCount(1);
+    await page.reload();
+    await expect(role).toHaveValue("DEVELOPER");
 
     // Neither the invitation secret nor the invitee's password was printed by the server.
     const log = fs.readFileSync(SERVER_LOG_PATH, "utf8");

@@ -45,8 +45,13 @@ test.describe("projects and organizations", () => {
     await expect(deleteDialog).toBeHidden();
     await expect(projectCell(page, renamed)).toBeVisible();
 
+    // It says what dies with it, and asks for the name typed.
     await page.getByRole("button", { name: `Delete ${renamed}` }).click();
-    await deleteDialog.getByRole("button", { name: "Delete project" }).click();
+    await expect(deleteDialog.getByTestId("delete-project-consequence")).toHaveText("No live token is limited to this project.");
+    const deleteButton = deleteDialog.getByRole("button", { name: "Delete project" });
+    await expect(deleteButton).toBeDisabled();
+    await deleteDialog.getByLabel(`Type ${renamed} to confirm`).fill(renamed);
+    await deleteButton.click();
     await expect(deleteDialog).toBeHidden();
     await expect(projectCell(page, renamed)).toHaveCount(0);
 

@@ -1,5 +1,5 @@
 /**
- * Who may do what: SPEC §1's table, in one place. Server actions, pages and API
+ * Who may do what: docs/contract.md §1's table, in one place. Server actions, pages and API
  * route handlers all ask here; none trusts the client for an org or a role.
  */
 import type { Role } from "@/lib/generated/prisma/enums";
@@ -58,7 +58,7 @@ export function canManageToken(
   return Boolean(actor.tokenId) && token.createdByTokenId === actor.tokenId;
 }
 
-/** Permissions a workspace token can carry (SPEC §2), in display order. */
+/** Permissions a workspace token can carry (docs/contract.md §2), in display order. */
 export const API_PERMISSIONS = [
   "projects:read",
   "projects:write",
@@ -83,8 +83,4 @@ export function rolePermissions(role: Role): ApiPermission[] {
   const viewer: ApiPermission[] = ["projects:read", "tokens:read", "members:read"];
   if (role === "VIEWER") return viewer;
   return [...API_PERMISSIONS];
-}
-
-export function isApiPermission(value: string): value is ApiPermission {
-  return (API_PERMISSIONS as readonly string[]).includes(value);
 }

@@ -42,3 +42,8 @@ export function resolveClientIp(
   const chain = (forwardedFor ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   return normalize(chain[chain.length - trustedHops]) ?? normalize(socketAddress);
 }
+
+/** The console's public URL (NEXTAUTH_URL), for links in e-mails and snippets that must work outside the browser. */
+export function publicOrigin(): string {
+  return (process.env.NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/+$/, "");
+}

@@ -13,19 +13,8 @@
  * TEST_DATABASE_URL is set (a fresh database there, dropped afterwards).
  */
 import { randomBytes } from "node:crypto";
-import { register } from "node:module";
+import "./stub-server-only";
 import { performance } from "node:perf_hooks";
-
-// The route modules import "server-only", which throws outside a react-server
-// bundle; Next is not in play here, so resolve it to an empty module.
-register(
-  `data:text/javascript,${encodeURIComponent(
-    `export async function resolve(specifier, context, next) {
-      if (specifier === "server-only") return { url: "data:text/javascript,export {};", shortCircuit: true };
-      return next(specifier, context);
-    }`,
-  )}`,
-);
 
 process.env.NEXTAUTH_SECRET ??= randomBytes(32).toString("base64url");
 

@@ -16,18 +16,7 @@
  * max_tokens 16), so a server without a cap goes on to parse and echo it;
  * --declare sends a content-length instead of a chunked body.
  */
-import { register } from "node:module";
-
-// The route modules import "server-only", which throws outside a react-server
-// bundle; Next is not in play here, so resolve it to an empty module.
-register(
-  `data:text/javascript,${encodeURIComponent(
-    `export async function resolve(specifier, context, next) {
-      if (specifier === "server-only") return { url: "data:text/javascript,export {};", shortCircuit: true };
-      return next(specifier, context);
-    }`,
-  )}`,
-);
+import "./stub-server-only";
 
 process.env.NEXTAUTH_SECRET ??= "keysmith-measure-app-secret";
 

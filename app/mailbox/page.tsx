@@ -3,9 +3,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Logo } from "@/components/logo";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
-import { getDb } from "@/lib/db/client";
+import { userPage } from "@/lib/auth/session";
 import { mailProvider } from "@/lib/email/delivery";
-import { requireUser } from "@/lib/session";
+import { mailboxOf } from "@/lib/email/mailbox";
 
 export const metadata: Metadata = { title: "Dev mailbox" };
 export const dynamic = "force-dynamic";
@@ -16,13 +16,8 @@ export const dynamic = "force-dynamic";
  */
 export default async function MailboxPage() {
   if (mailProvider() !== "mailbox") notFound();
-  const user = await requireUser("/mailbox");
-  const mails = await (await getDb()).outboxEmail.findMany({
-    where: { to: user.email },
-    orderBy: { createdAt: "desc" },
-    take: 100,
-    select: { id: true, subject: true, status: true, createdAt: true, sentAt: true },
-  });
+  const { user, db } = await userPage("/mailbox");
+  const mails = await mailboxOf(db, user.email);
   return (
     <main className="mx-auto max-w-3xl px-4 py-10">
       <div className="mb-8 flex items-center justify-between">

@@ -1,51 +1,46 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
-import { deleteGatewayAction } from "@/app/o/[org]/gateways/actions";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
-import { FormError } from "@/components/ui/field";
-import { TypedConfirmation } from "@/components/ui/typed-confirmation";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { deleteGatewayAction } from "@/lib/actions/gateways";
 
-export function DeleteGatewayButton({ orgSlug, gateway }: { orgSlug: string; gateway: { id: string; slug: string; name: string } }) {
+export function DeleteGatewayButton({
+  orgSlug,
+  gateway,
+}: {
+  orgSlug: string;
+  gateway: { id: string; slug: string; name: string; activeTokens: number };
+}) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
-  const [typed, setTyped] = useState("");
-  const [error, setError] = useState<string>();
-  const [pending, start] = useTransition();
+  const n = gateway.activeTokens;
   return (
     <>
       <Button variant="danger" onClick={() => setOpen(true)}>
         Delete gateway
       </Button>
-      {open && (
-        <Dialog open onOpenChange={setOpen} title={`Delete ${gateway.name}?`} description="Every token of this gateway is revoked with it. This cannot be undone.">
-          <form
-            className="space-y-4"
-            onSubmit={(e) => {
-              e.preventDefault();
-              start(async () => {
-                const result = await deleteGatewayAction(orgSlug, gateway.id, typed);
-                if (!result.ok) return setError(result.error);
-                router.push(`/o/${orgSlug}/gateways`);
-                router.refresh();
-              });
-            }}
-          >
-            <TypedConfirmation expected={gateway.slug} value={typed} onChange={setTyped} />
-            <FormError message={error} />
-            <div className="flex justify-end gap-2">
-              <Button variant="secondary" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" variant="danger" disabled={typed !== gateway.slug || pending}>
-                {pending ? "Deleting…" : "Delete gateway"}
-              </Button>
-            </div>
-          </form>
-        </Dialog>
-      )}
+      <ConfirmDialog
+        open={open}
+        onOpenChange={setOpen}
+        title={`Delete ${gateway.name}?`}
+        description="This cannot be undone."
+        typed={gateway.slug}
+        confirmLabel="Delete gateway"
+        pendingLabel="Deleting…"
+        confirm={(confirmation) => deleteGatewayAction(orgSlug, { id: gateway.id, confirmation })}
+        onDone={() => {
+          router.push(`/o/${orgSlug}/gateways`);
+          router.refresh();
+        }}
+      >
+        <p className="text-sm text-zinc-700">
+          {n === 0
+            ? "It has no active tokens."
+            : `Its ${n === 1 ? "active token is" : `${n} active tokens are`} revoked with it: callers get 401 errors at once.`}
+        </p>
+      </ConfirmDialog>
     </>
   );
 }

@@ -2,13 +2,14 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { createGatewayAction, updateGatewayAction } from "@/app/o/[org]/gateways/actions";
-import { Button } from "@/components/ui/button";
+import { createGatewayAction, updateGatewayAction } from "@/lib/actions/gateways";
+import { Button, FormActions } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { ChoiceCard, Field, FormError, TextField } from "@/components/ui/field";
+import { ChoiceCard, FormError, TextAreaField, TextField } from "@/components/ui/field";
 import { useFormAction } from "@/components/ui/use-form-action";
 import type { GatewayView } from "@/lib/gateways/service";
-import { slugify } from "@/lib/orgs";
+import { gatewayInput, gatewayUpdate } from "@/lib/schemas/gateways";
+import { slugify } from "@/lib/schemas/orgs";
 
 /** Create or configure a gateway (admins). An existing upstream key is never shown: only replaced. */
 export function GatewayFormButton({ orgSlug, gateway }: { orgSlug: string; gateway?: GatewayView }) {
@@ -32,15 +33,19 @@ function GatewayForm({ orgSlug, gateway, onDone }: { orgSlug: string; gateway?: 
   const [type, setType] = useState<"ECHO" | "ANTHROPIC">(gateway?.upstreamType ?? "ECHO");
   const [slug, setSlug] = useState(gateway?.slug ?? "");
   const [slugEdited, setSlugEdited] = useState(Boolean(gateway));
-  const action = gateway ? updateGatewayAction.bind(null, orgSlug, gateway.id) : createGatewayAction.bind(null, orgSlug);
-  const { onSubmit, pending, fieldErrors, formError } = useFormAction(action, ({ slug: saved }) => {
-    onDone();
-    router.push(`/o/${orgSlug}/gateways/${saved}`);
-    router.refresh();
+  const action = gateway ? updateGatewayAction.bind(null, orgSlug) : createGatewayAction.bind(null, orgSlug);
+  const { onSubmit, pending, fieldErrors, formError } = useFormAction(action, {
+    schema: gateway ? gatewayUpdate : gatewayInput,
+    onSuccess: ({ slug: saved }) => {
+      onDone();
+      router.push(`/o/${orgSlug}/gateways/${saved}`);
+      router.refresh();
+    },
   });
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       <FormError message={formError} />
+      {gateway && <input type="hidden" name="id" value={gateway.id} />}
       <TextField
         label="Name"
         name="name"
@@ -97,28 +102,16 @@ function GatewayForm({ orgSlug, gateway, onDone }: { orgSlug: string; gateway?: 
           />
         </>
       )}
-      <Field label="Models" hint={type === "ECHO" ? "Leave empty for keysmith-echo-1. Separate with commas or new lines." : "Separate with commas or new lines."} error={fieldErrors.models}>
-        {({ id, describedBy, invalid }) => (
-          <textarea
-            id={id}
-            name="models"
-            rows={3}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            defaultValue={gateway?.models.join("\n") ?? ""}
-            placeholder={type === "ECHO" ? "keysmith-echo-1" : "claude-sonnet-4-5"}
-            className="block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/20"
-          />
-        )}
-      </Field>
-      <div className="flex justify-end gap-2 border-t border-zinc-100 pt-4">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={pending}>
-          {pending ? "Saving…" : gateway ? "Save gateway" : "Create gateway"}
-        </Button>
-      </div>
+      <TextAreaField
+        label="Models"
+        name="models"
+        rows={3}
+        hint={type === "ECHO" ? "Leave empty for keysmith-echo-1. Separate with commas or new lines." : "Separate with commas or new lines."}
+        error={fieldErrors.models}
+        defaultValue={gateway?.models.join("\n") ?? ""}
+        placeholder={type === "ECHO" ? "keysmith-echo-1" : "claude-sonnet-4-5"}
+      />
+      <FormActions onCancel={onDone} pending={pending} label={gateway ? "Save gateway" : "Create gateway"} pendingLabel="Saving…" />
     </form>
   );
 }

@@ -1,14 +1,12 @@
 "use client";
 
-import { useActionState, useRef, useState } from "react";
-import {
-  changeRoleAction,
-  inviteMemberAction,
-  removeMemberAction,
-  revokeInvitationAction,
-} from "@/app/o/[org]/members/actions";
+import { useRef, useState, useTransition } from "react";
+import { inviteMemberAction, revokeInvitationAction } from "@/lib/actions/invitations";
+import { changeRoleAction, removeMemberAction } from "@/lib/actions/members";
+import { inviteInput } from "@/lib/schemas/members";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { CopyButton } from "@/components/ui/copy-button";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES } from "@/lib/authz";
@@ -23,11 +21,10 @@ function RoleOptions() {
 }
 
 export function InviteMemberForm({ orgSlug }: { orgSlug: string }) {
-  const [copied, setCopied] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
-  const { state, onSubmit, pending, fieldErrors: errors } = useFormAction(inviteMemberAction.bind(null, orgSlug), () => {
-    formRef.current?.reset();
-    setCopied(false);
+  const { state, onSubmit, pending, fieldErrors: errors } = useFormAction(inviteMemberAction.bind(null, orgSlug), {
+    schema: inviteInput,
+    onSuccess: () => formRef.current?.reset(),
   });
   const link = state?.ok && typeof window !== "undefined" ? `${window.location.origin}${state.data.path}` : null;
   return (
@@ -55,13 +52,7 @@ export function InviteMemberForm({ orgSlug }: { orgSlug: string }) {
               className="min-w-0 flex-1 rounded-md border border-emerald-300 bg-white px-3 py-1.5 font-mono text-xs"
               onFocus={(e) => e.currentTarget.select()}
             />
-            <Button
-              size="sm"
-              variant="secondary"
-              onClick={() => void navigator.clipboard.writeText(link).then(() => setCopied(true))}
-            >
-              {copied ? "Copied" : "Copy link"}
-            </Button>
+            <CopyButton text={link} label="Copy link" />
           </div>
         </div>
       )}
@@ -76,68 +67,94 @@ export function InviteMemberForm({ orgSlug }: { orgSlug: string }) {
   );
 }
 
+/**
+ * A member's role. Lowering it applies at once; making someone an admin asks
+ * first (it hands over the whole org). A refused change leaves the stored role shown.
+ */
 export function RoleSelect({ orgSlug, membershipId, role, name }: { orgSlug: string; membershipId: string; role: Role; name: string }) {
-  const [state, action, pending] = useActionState(changeRoleAction.bind(null, orgSlug), null);
+  const [value, setValue] = useState<Role>(role);
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const [pending, start] = useTransition();
+  const saved = (next: Role) => {
+    setValue(next);
+    setError(undefined);
+    setNotice(`${name} is now ${next === "ADMIN" ? "an" : "a"} ${ROLE_LABELS[next]}.`);
+    setConfirming(false);
+  };
+  const apply = (next: Role) =>
+    start(async () => {
+      const result = await changeRoleAction(orgSlug, { id: membershipId, role: next });
+      if (result.ok) saved(next);
+      else setError(result.error);
+    });
   return (
-    <form action={action} className="flex flex-col items-start gap-1">
-      <input type="hidden" name="id" value={membershipId} />
+    <div className="flex flex-col items-start gap-1">
       <label className="sr-only" htmlFor={`role-${membershipId}`}>
         Role of {name}
       </label>
       <select
         id={`role-${membershipId}`}
-        name="role"
-        defaultValue={role}
+        value={value}
         disabled={pending}
-        onChange={(e) => e.currentTarget.form?.requestSubmit()}
+        onChange={(e) => {
+          const next = e.target.value as Role;
+          if (next === "ADMIN") setConfirming(true);
+          else apply(next);
+        }}
         className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm"
       >
         <RoleOptions />
       </select>
-      {state && !state.ok && (
+      {error && (
         <p role="alert" className="max-w-xs text-xs text-red-600">
-          {state.error}
+          {error}
         </p>
       )}
-    </form>
+      <p role="status" className="sr-only">
+        {notice}
+      </p>
+      <ConfirmDialog
+        open={confirming}
+        onOpenChange={setConfirming}
+        title={`Make ${name} an admin?`}
+        description="Admins can invite and remove members, change roles, manage gateways and organization tokens, change or revoke anyone's tokens, and read the audit log."
+        tone="primary"
+        confirmLabel="Make admin"
+        pendingLabel="Saving…"
+        confirm={() => changeRoleAction(orgSlug, { id: membershipId, role: "ADMIN" })}
+        onDone={() => saved("ADMIN")}
+      />
+    </div>
   );
 }
 
 export function RemoveMemberButton({ orgSlug, membershipId, name }: { orgSlug: string; membershipId: string; name: string }) {
   const [open, setOpen] = useState(false);
-  const { state, onSubmit, pending } = useFormAction(removeMemberAction.bind(null, orgSlug), () => setOpen(false));
   return (
     <>
       <Button variant="ghost" size="sm" className="text-red-700" onClick={() => setOpen(true)} aria-label={`Remove ${name}`}>
         Remove
       </Button>
-      <Dialog
+      <ConfirmDialog
         open={open}
         onOpenChange={setOpen}
         title={`Remove ${name}?`}
-        description="They lose access to this organization, and their workspace and gateway tokens here are revoked. Organization tokens they created keep working."
-      >
-        <form onSubmit={onSubmit} className="space-y-4">
-          <input type="hidden" name="id" value={membershipId} />
-          {state && !state.ok && <FormError message={state.error} />}
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" variant="danger" disabled={pending}>
-              {pending ? "Removing…" : "Remove member"}
-            </Button>
-          </div>
-        </form>
-      </Dialog>
+        description="They lose access to this organization, and their workspace and gateway tokens here are revoked (with every token those minted). Organization tokens they created keep working. They are signed out everywhere."
+        confirmLabel="Remove member"
+        pendingLabel="Removing…"
+        confirm={() => removeMemberAction(orgSlug, { id: membershipId })}
+        onDone={() => setOpen(false)}
+      />
     </>
   );
 }
 
 export function RevokeInvitationButton({ orgSlug, id, email }: { orgSlug: string; id: string; email: string }) {
-  const [state, action, pending] = useActionState(revokeInvitationAction.bind(null, orgSlug), null);
+  const { state, onSubmit, pending } = useFormAction(revokeInvitationAction.bind(null, orgSlug));
   return (
-    <form action={action}>
+    <form onSubmit={onSubmit}>
       <input type="hidden" name="id" value={id} />
       <Button type="submit" variant="ghost" size="sm" disabled={pending} aria-label={`Revoke invitation for ${email}`}>
         Revoke

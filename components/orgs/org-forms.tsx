@@ -2,18 +2,20 @@
 
 import { useRouter } from "next/navigation";
 import { useFormAction } from "@/components/ui/use-form-action";
-import { createOrgAction, renameOrgAction } from "@/app/orgs/actions";
+import { createOrgAction, renameOrgAction } from "@/lib/actions/orgs";
+import { orgInput } from "@/lib/schemas/orgs";
 import { Button } from "@/components/ui/button";
-import { FormError, TextField } from "@/components/ui/field";
+import { FormError, FormOutcome, TextField } from "@/components/ui/field";
 
 export function CreateOrgForm() {
   const router = useRouter();
-  const { state, onSubmit, pending, fieldErrors: errors } = useFormAction(createOrgAction, ({ slug }) =>
-    router.push(`/o/${slug}`),
-  );
+  const { state, onSubmit, pending, fieldErrors: errors, formError } = useFormAction(createOrgAction, {
+    schema: orgInput,
+    onSuccess: ({ slug }) => router.push(`/o/${slug}`),
+  });
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      {state && !state.ok && !errors.name && <FormError message={state.error} />}
+      <FormError message={formError} />
       <TextField
         label="Organization name"
         name="name"
@@ -30,16 +32,11 @@ export function CreateOrgForm() {
 }
 
 export function RenameOrgForm({ orgSlug, name }: { orgSlug: string; name: string }) {
-  const { state, onSubmit, pending, fieldErrors: errors } = useFormAction(renameOrgAction.bind(null, orgSlug));
+  const { state, onSubmit, pending, fieldErrors: errors, formError } = useFormAction(renameOrgAction.bind(null, orgSlug), { schema: orgInput });
   return (
     <form onSubmit={onSubmit} className="max-w-md space-y-4" noValidate>
       <TextField label="Organization name" name="name" defaultValue={name} required maxLength={80} error={errors.name} />
-      {state && !state.ok && !errors.name && <FormError message={state.error} />}
-      {state?.ok && (
-        <p role="status" className="text-sm text-emerald-700">
-          {state.message}
-        </p>
-      )}
+      <FormOutcome error={formError} success={state?.ok ? state.message : undefined} />
       <Button type="submit" disabled={pending}>
         {pending ? "Saving…" : "Save name"}
       </Button>

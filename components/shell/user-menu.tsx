@@ -2,13 +2,12 @@
 
 import Link from "next/link";
 import { signOut } from "next-auth/react";
-import { useTransition } from "react";
-import { signOutEverywhereAction } from "@/app/o/[org]/account/actions";
+import { useSignOutEverywhere } from "@/components/account/use-sign-out-everywhere";
 
 const MENU_BUTTON = "w-full rounded-md border border-zinc-700 px-3 py-1.5 text-sm font-medium text-zinc-300 hover:bg-zinc-800 hover:text-white disabled:opacity-60";
 
 export function UserMenu({ name, email, accountHref }: { name: string; email: string; accountHref: string }) {
-  const [pending, start] = useTransition();
+  const everywhere = useSignOutEverywhere();
   const initials = name
     .split(/\s+/)
     .map((p) => p[0])
@@ -33,17 +32,17 @@ export function UserMenu({ name, email, accountHref }: { name: string; email: st
       </button>
       <button
         type="button"
-        disabled={pending}
-        onClick={() =>
-          start(async () => {
-            const result = await signOutEverywhereAction();
-            if (result.ok) await signOut({ callbackUrl: "/sign-in" });
-          })
-        }
+        disabled={everywhere.pending}
+        onClick={everywhere.run}
         className="w-full text-center text-xs text-zinc-400 underline-offset-2 hover:text-white hover:underline disabled:opacity-60"
       >
-        {pending ? "Signing out everywhere…" : "Sign out everywhere"}
+        {everywhere.pending ? "Signing out everywhere…" : "Sign out everywhere"}
       </button>
+      {everywhere.error && (
+        <p role="alert" className="text-xs text-red-300">
+          {everywhere.error}
+        </p>
+      )}
     </div>
   );
 }

@@ -1,13 +1,19 @@
 "use client";
 
 import { createContext, useContext, useState, type ReactNode } from "react";
-import { Button } from "@/components/ui/button";
+import { FormActions } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, SelectField, TextField } from "@/components/ui/field";
 import { useFormAction } from "@/components/ui/use-form-action";
-import type { ActionResult } from "@/lib/actions";
-import type { IssuedSecret } from "@/app/o/[org]/tokens/actions";
-import { EXPIRY_CHOICES, EXPIRY_LABELS } from "@/lib/tokens/status";
+import { createGatewayTokenAction, createOrganizationTokenAction, createWorkspaceTokenAction, type IssuedSecret } from "@/lib/actions/tokens";
+import {
+  createGatewayTokenForm,
+  createOrganizationTokenForm,
+  createWorkspaceTokenForm,
+  EXPIRY_CHOICES,
+  EXPIRY_LABELS,
+} from "@/lib/schemas/tokens";
+import type { KindSlug } from "@/lib/tokens/kinds";
 import { RulesFields } from "./rules-fields";
 
 const ADVANCED_KEYS = ["ipAllowlist", "rateLimitPerMinute", "allowedModels", "monthlyTokenBudget"];
@@ -19,7 +25,12 @@ export function useCreateFieldErrors() {
   return useContext(FieldErrorsContext);
 }
 
-export type CreateTokenAction = (prev: unknown, form: FormData) => Promise<ActionResult<IssuedSecret>>;
+/** Each kind's create action, and the schema its form is checked with first. */
+const CREATE = {
+  workspace: { action: createWorkspaceTokenAction, schema: createWorkspaceTokenForm },
+  gateway: { action: createGatewayTokenAction, schema: createGatewayTokenForm },
+  organization: { action: createOrganizationTokenAction, schema: createOrganizationTokenForm },
+} as const;
 
 /**
  * The create form every kind shares: name, the kind's scope fields, and the
@@ -27,17 +38,19 @@ export type CreateTokenAction = (prev: unknown, form: FormData) => Promise<Actio
  * result (which carries the secret) is not kept around after the hand-off.
  */
 export function CreateTokenDialog({
+  orgSlug,
+  kind,
   title,
   description,
-  action,
   scopeFields,
   gatewayModels,
   onCreated,
   onClose,
 }: {
+  orgSlug: string;
+  kind: KindSlug;
   title: string;
   description?: ReactNode;
-  action: CreateTokenAction;
   scopeFields?: ReactNode;
   /** Gateway tokens: offer the model allowlist and budget in the Advanced section. */
   gatewayModels?: string[];
@@ -46,26 +59,29 @@ export function CreateTokenDialog({
 }) {
   return (
     <Dialog open onOpenChange={(o) => !o && onClose()} title={title} description={description}>
-      <CreateTokenForm action={action} scopeFields={scopeFields} gatewayModels={gatewayModels} onCreated={onCreated} onCancel={onClose} />
+      <CreateTokenForm orgSlug={orgSlug} kind={kind} scopeFields={scopeFields} gatewayModels={gatewayModels} onCreated={onCreated} onCancel={onClose} />
     </Dialog>
   );
 }
 
 function CreateTokenForm({
-  action,
+  orgSlug,
+  kind,
   scopeFields,
   gatewayModels,
   onCreated,
   onCancel,
 }: {
-  action: CreateTokenAction;
+  orgSlug: string;
+  kind: KindSlug;
   scopeFields?: ReactNode;
   gatewayModels?: string[];
   onCreated: (issued: IssuedSecret) => void;
   onCancel: () => void;
 }) {
   const [expiration, setExpiration] = useState("30d");
-  const { onSubmit, pending, fieldErrors, formError } = useFormAction(action, onCreated);
+  const { action, schema } = CREATE[kind];
+  const { onSubmit, pending, fieldErrors, formError } = useFormAction((form: FormData) => action(orgSlug, form), { schema, onSuccess: onCreated });
   const [tomorrow] = useState(() => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
   return (
     <FieldErrorsContext.Provider value={fieldErrors}>
@@ -93,14 +109,7 @@ function CreateTokenForm({
             <RulesFields errors={fieldErrors} gatewayModels={gatewayModels} />
           </div>
         </details>
-        <div className="flex justify-end gap-2 border-t border-zinc-100 pt-4">
-          <Button variant="secondary" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={pending}>
-            {pending ? "Creating…" : "Create token"}
-          </Button>
-        </div>
+        <FormActions onCancel={onCancel} pending={pending} label="Create token" pendingLabel="Creating…" />
       </form>
     </FieldErrorsContext.Provider>
   );

@@ -1,6 +1,6 @@
 "use client";
 
-import { Field, TextField } from "@/components/ui/field";
+import { TextAreaField, TextField } from "@/components/ui/field";
 
 export interface RulesDefaults {
   ipAllowlist: string[];
@@ -9,10 +9,7 @@ export interface RulesDefaults {
   monthlyTokenBudget: number | null;
 }
 
-const TEXTAREA =
-  "block w-full rounded-md border border-zinc-300 px-3 py-2 font-mono text-sm shadow-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/20 aria-[invalid=true]:border-red-500";
-
-/** The guard-rail inputs (SPEC §9); model allowlist and budget only for gateway tokens. */
+/** The guard-rail inputs (docs/contract.md §7); model allowlist and budget only for gateway tokens. */
 export function RulesFields({
   errors,
   defaults,
@@ -25,20 +22,15 @@ export function RulesFields({
 }) {
   return (
     <div className="space-y-4">
-      <Field label="IP allowlist" hint="Addresses or CIDR ranges (IPv4 or IPv6), one per line. Empty = any address." error={errors.ipAllowlist}>
-        {({ id, describedBy, invalid }) => (
-          <textarea
-            id={id}
-            name="ipAllowlist"
-            rows={2}
-            aria-describedby={describedBy}
-            aria-invalid={invalid}
-            defaultValue={defaults?.ipAllowlist.join("\n") ?? ""}
-            placeholder={"203.0.113.0/24\n2001:db8::/32"}
-            className={TEXTAREA}
-          />
-        )}
-      </Field>
+      <TextAreaField
+        label="IP allowlist"
+        name="ipAllowlist"
+        rows={2}
+        hint="Addresses or CIDR ranges (IPv4 or IPv6), one per line. Empty = any address."
+        error={errors.ipAllowlist}
+        defaultValue={defaults?.ipAllowlist.join("\n") ?? ""}
+        placeholder={"203.0.113.0/24\n2001:db8::/32"}
+      />
       <TextField
         label="Rate limit (requests per minute)"
         name="rateLimitPerMinute"

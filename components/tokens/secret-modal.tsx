@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { CodeBlock } from "@/components/ui/code-block";
 import { Dialog } from "@/components/ui/dialog";
 
 /** A secret kept where it can be wiped: blanking `value` in place leaves no copy in React's retained renders, props or closures. */
@@ -94,8 +95,7 @@ export function SecretModal({
         </div>
         {usage && (
           <div>
-            <p className="text-sm font-medium text-zinc-800">Try it</p>
-            <pre className="mt-1.5 overflow-x-auto rounded-md bg-zinc-900 p-3 font-mono text-xs leading-relaxed text-zinc-100">{usage}</pre>
+            <CodeBlock label="Try it" code={usage} />
           </div>
         )}
         <div className="flex justify-end">

@@ -47,22 +47,3 @@ export function ExactDate({ iso, empty = "Never" }: { iso: string | null; empty?
     </time>
   );
 }
-
-/** A button that copies text and says so for a moment. */
-export function CopyButton({ text, label, copiedLabel = "Copied", className }: { text: string; label: string; copiedLabel?: string; className?: string }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <button
-      type="button"
-      className={className}
-      onClick={() =>
-        void navigator.clipboard.writeText(text).then(() => {
-          setCopied(true);
-          setTimeout(() => setCopied(false), 1500);
-        })
-      }
-    >
-      {copied ? copiedLabel : label}
-    </button>
-  );
-}

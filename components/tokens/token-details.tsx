@@ -3,7 +3,8 @@
 import * as RadixDialog from "@radix-ui/react-dialog";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState, useTransition, type ReactNode } from "react";
-import { endOverlapAction, updateTokenRulesAction } from "@/app/o/[org]/tokens/actions";
+import { endOverlapAction, updateTokenRulesAction } from "@/lib/actions/tokens";
+import { tokenRulesInput } from "@/lib/schemas/tokens";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { useFormAction } from "@/components/ui/use-form-action";
@@ -37,9 +38,10 @@ function RulesEditor({
   onDone: () => void;
   onCancel: () => void;
 }) {
-  const { onSubmit, pending, fieldErrors, formError } = useFormAction(updateTokenRulesAction.bind(null, orgSlug, token.id), onDone);
+  const { onSubmit, pending, fieldErrors, formError } = useFormAction(updateTokenRulesAction.bind(null, orgSlug), { schema: tokenRulesInput, onSuccess: onDone });
   return (
     <form onSubmit={onSubmit} className="mt-3 space-y-4" noValidate>
+      <input type="hidden" name="id" value={token.id} />
       <FormError message={formError} />
       <RulesFields errors={fieldErrors} defaults={token} gatewayModels={gatewayModels} />
       <div className="flex justify-end gap-2">
@@ -141,7 +143,7 @@ export function TokenDetails({
                     disabled={pending}
                     onClick={() =>
                       start(async () => {
-                        const result = await endOverlapAction(orgSlug, t.id);
+                        const result = await endOverlapAction(orgSlug, { id: t.id });
                         if (result.ok) changed();
                         else setError(result.error);
                       })

@@ -3,16 +3,17 @@
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { memo, useCallback, useEffect, useRef, useState, useTransition, type ReactNode } from "react";
-import { regenerateTokenAction, setTokenActiveAction, type IssuedSecret } from "@/app/o/[org]/tokens/actions";
+import { regenerateTokenAction, setTokenActiveAction, type IssuedSecret } from "@/lib/actions/tokens";
 import { Button } from "@/components/ui/button";
 import { Card, EmptyState } from "@/components/ui/card";
+import { Cell, Row, Table } from "@/components/ui/table";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, SelectField } from "@/components/ui/field";
-import type { ConsoleToken, ConsoleTokenPage, KindSlug } from "@/lib/tokens/console";
-import type { ShownToken } from "@/lib/tokens/console";
-import { OVERLAP_CHOICES, OVERLAP_LABELS, type OverlapChoice } from "@/lib/tokens/overlap";
+import { OVERLAP_CHOICES, OVERLAP_LABELS, type OverlapChoice } from "@/lib/schemas/tokens";
+import type { ConsoleToken, ConsoleTokenPage, ShownToken } from "@/lib/tokens/console";
+import { KINDS, kindOfSlug, type KindSlug } from "@/lib/tokens/kinds";
 import { DISPLAY_STATUSES, STATUS_LABELS, type DisplayStatus } from "@/lib/tokens/status";
-import { CreateTokenDialog, type CreateTokenAction } from "./create-token-dialog";
+import { CreateTokenDialog } from "./create-token-dialog";
 import { RevokeDialog } from "./revoke-dialog";
 import { SecretModal, takeSecret, type SecretHolder } from "./secret-modal";
 import { ExactDate, RelativeTime, StatusBadge } from "./token-bits";
@@ -20,7 +21,6 @@ import { TokenDetails } from "./token-details";
 import { TokenRowActions, type RowIntent } from "./token-row-actions";
 import { CreatedBy, RuleBadges, TokenScope } from "./token-scope";
 
-const SCOPE_HEADING: Record<KindSlug, string> = { workspace: "Permissions", gateway: "Gateway", organization: "Role" };
 const REFRESH_MS = 4_000;
 
 type Open =
@@ -50,7 +50,7 @@ export function TokenManager({
   initial: ConsoleTokenPage;
   status?: DisplayStatus;
   page: number;
-  create?: { title: string; description?: ReactNode; action: CreateTokenAction; scopeFields?: ReactNode; gatewayModels?: string[] };
+  create?: { title: string; description?: ReactNode; scopeFields?: ReactNode; gatewayModels?: string[] };
 }) {
   const router = useRouter();
   const pathname = usePathname();
@@ -104,7 +104,7 @@ export function TokenManager({
       void navigator.clipboard.writeText(token.prefix).then(() => setNotice(`Copied prefix ${token.prefix}`));
     } else if (intent === "activate" || intent === "deactivate") {
       startTransition(async () => {
-        const result = await setTokenActiveAction(orgSlug, token.id, intent === "activate");
+        const result = await setTokenActiveAction(orgSlug, { id: token.id, active: intent === "activate" });
         if (result.ok) setNotice(`${token.name} ${intent === "activate" ? "activated" : "deactivated"}.`);
         else setError(result.error);
         await refresh();
@@ -163,26 +163,24 @@ export function TokenManager({
           {create && !status ? "Create one to call the API." : null}
         </EmptyState>
       ) : (
-        <Card className="overflow-x-auto">
-          <table className="w-full text-left text-sm md:min-w-[50rem]">
-            <thead className="whitespace-nowrap border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500">
-              <tr>
-                <th scope="col" className="px-4 py-3 font-medium">Name</th>
-                <th scope="col" className="hidden px-4 py-3 font-medium md:table-cell">{SCOPE_HEADING[kind]}</th>
-                <th scope="col" className="hidden px-4 py-3 font-medium lg:table-cell">Created</th>
-                <th scope="col" className="hidden px-4 py-3 font-medium md:table-cell">Expires</th>
-                <th scope="col" className="hidden px-4 py-3 font-medium sm:table-cell">Last used</th>
-                <th scope="col" className="hidden px-4 py-3 text-right font-medium sm:table-cell">Usage</th>
-                <th scope="col" className="px-4 py-3 font-medium">Status</th>
-                <th scope="col" className="px-4 py-3"><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
-              {data.items.map((t) => (
-                <TokenRow key={t.id} token={t} onIntent={onRowIntent} />
-              ))}
-            </tbody>
-          </table>
+        <Card className="overflow-hidden">
+          <Table
+            className="md:min-w-[50rem]"
+            columns={[
+              { label: "Name" },
+              { label: KINDS[kindOfSlug(kind)].scopeHeading, className: "hidden md:table-cell" },
+              { label: "Created", className: "hidden lg:table-cell" },
+              { label: "Expires", className: "hidden md:table-cell" },
+              { label: "Last used", className: "hidden sm:table-cell" },
+              { label: "Usage", align: "right", className: "hidden sm:table-cell" },
+              { label: "Status" },
+              { label: "Actions", srOnly: true },
+            ]}
+          >
+            {data.items.map((t) => (
+              <TokenRow key={t.id} token={t} scopeHeading={KINDS[kindOfSlug(kind)].scopeHeading} onIntent={onRowIntent} />
+            ))}
+          </Table>
         </Card>
       )}
 
@@ -204,9 +202,10 @@ export function TokenManager({
 
       {open?.type === "create" && create && (
         <CreateTokenDialog
+          orgSlug={orgSlug}
+          kind={kind}
           title={create.title}
           description={create.description}
-          action={create.action}
           scopeFields={create.scopeFields}
           gatewayModels={create.gatewayModels}
           onClose={() => setOpen(null)}
@@ -267,27 +266,41 @@ export function TokenManager({
 }
 
 /** Rows re-render only when their token changed (React Query keeps unchanged objects identical). */
-const TokenRow = memo(function TokenRow({ token: t, onIntent }: { token: ConsoleToken; onIntent: (t: ConsoleToken, i: RowIntent) => void }) {
+const TokenRow = memo(function TokenRow({
+  token: t,
+  scopeHeading,
+  onIntent,
+}: {
+  token: ConsoleToken;
+  scopeHeading: string;
+  onIntent: (t: ConsoleToken, i: RowIntent) => void;
+}) {
   return (
-    <tr data-testid={`token-row-${t.name}`} className="align-top">
-      <td className="min-w-[9rem] px-4 py-3 md:min-w-[11rem]">
-        <button type="button" onClick={() => onIntent(t, "details")} className="text-left font-medium text-zinc-900 hover:text-brand-700 hover:underline">
-          {t.name}
-        </button>
-        <p className="mt-0.5 whitespace-nowrap font-mono text-xs text-zinc-500">{t.masked}</p>
-        <RuleBadges token={t} />
-      </td>
-      <td className="hidden px-4 py-3 md:table-cell"><TokenScope token={t} compact /></td>
-      <td className="hidden px-4 py-3 text-zinc-600 lg:table-cell">
-        <span className="whitespace-nowrap"><ExactDate iso={t.createdAt} /></span>
-        <span className="block text-xs text-zinc-500">by <CreatedBy token={t} /></span>
-      </td>
-      <td className="hidden whitespace-nowrap px-4 py-3 text-zinc-600 md:table-cell"><ExactDate iso={t.expiresAt} /></td>
-      <td className="hidden whitespace-nowrap px-4 py-3 text-zinc-600 sm:table-cell"><RelativeTime iso={t.lastUsedAt} /></td>
-      <td className="hidden px-4 py-3 text-right tabular-nums text-zinc-900 sm:table-cell" data-testid="usage-count">{t.usageCount.toLocaleString("en-US")}</td>
-      <td className="px-4 py-3"><StatusBadge status={t.status} /></td>
-      <td className="whitespace-nowrap px-4 py-3 text-right"><TokenRowActions token={t} onIntent={(i) => onIntent(t, i)} /></td>
-    </tr>
+    <Row data-testid={`token-row-${t.name}`}>
+      <Cell label="Name" primary className="min-w-[9rem] md:min-w-[11rem]">
+        <div>
+          <button type="button" onClick={() => onIntent(t, "details")} className="text-left font-medium text-zinc-900 hover:text-brand-700 hover:underline">
+            {t.name}
+          </button>
+          <p className="mt-0.5 whitespace-nowrap font-mono text-xs text-zinc-500">{t.masked}</p>
+          <RuleBadges token={t} />
+        </div>
+      </Cell>
+      <Cell label={scopeHeading} className="hidden md:table-cell">
+        <TokenScope token={t} compact />
+      </Cell>
+      <Cell label="Created" className="hidden text-zinc-600 lg:table-cell">
+        <div>
+          <span className="whitespace-nowrap"><ExactDate iso={t.createdAt} /></span>
+          <span className="block text-xs text-zinc-500">by <CreatedBy token={t} /></span>
+        </div>
+      </Cell>
+      <Cell label="Expires" className="hidden whitespace-nowrap text-zinc-600 md:table-cell"><ExactDate iso={t.expiresAt} /></Cell>
+      <Cell label="Last used" className="hidden whitespace-nowrap text-zinc-600 sm:table-cell"><RelativeTime iso={t.lastUsedAt} /></Cell>
+      <Cell label="Usage" align="right" className="hidden tabular-nums text-zinc-900 sm:table-cell" data-testid="usage-count">{t.usageCount.toLocaleString("en-US")}</Cell>
+      <Cell label="Status"><StatusBadge status={t.status} /></Cell>
+      <Cell label="Actions" className="whitespace-nowrap sm:text-right"><TokenRowActions token={t} onIntent={(i) => onIntent(t, i)} /></Cell>
+    </Row>
   );
 }, (a, b) => a.token === b.token);
 
@@ -333,7 +346,7 @@ function RegenerateDialog({
             disabled={pending}
             onClick={() =>
               start(async () => {
-                const result = await regenerateTokenAction(orgSlug, token.id, overlap);
+                const result = await regenerateTokenAction(orgSlug, { id: token.id, overlap });
                 if (result.ok) onDone(result.data);
                 else setError(result.error);
               })

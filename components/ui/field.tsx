@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 import { cn } from "./cn";
 
 const CONTROL =
@@ -56,6 +56,19 @@ export function TextField({ label, hint, error, className, ...props }: InputFiel
   );
 }
 
+type TextAreaFieldProps = TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; hint?: ReactNode; error?: string };
+
+/** A multi-line field in the code font: lists people paste (addresses, model names). */
+export function TextAreaField({ label, hint, error, className, ...props }: TextAreaFieldProps) {
+  return (
+    <Field label={label} hint={hint} error={error}>
+      {({ id, describedBy, invalid }) => (
+        <textarea id={id} aria-describedby={describedBy} aria-invalid={invalid} className={cn(CONTROL, "font-mono", className)} {...props} />
+      )}
+    </Field>
+  );
+}
+
 type SelectFieldProps = SelectHTMLAttributes<HTMLSelectElement> & { label: string; hint?: ReactNode; error?: string };
 
 export function SelectField({ label, hint, error, className, children, ...props }: SelectFieldProps) {
@@ -67,6 +80,20 @@ export function SelectField({ label, hint, error, className, children, ...props 
         </select>
       )}
     </Field>
+  );
+}
+
+/** A form's outcome under its fields: the refusal, or the action's success message. */
+export function FormOutcome({ error, success }: { error?: string; success?: string }) {
+  return (
+    <>
+      <FormError message={error} />
+      {success && (
+        <p role="status" className="text-sm text-emerald-700">
+          {success}
+        </p>
+      )}
+    </>
   );
 }
 

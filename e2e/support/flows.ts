@@ -91,7 +91,7 @@ export async function invite(page: Page, orgSlug: string, email: string, role: R
   await page.getByRole("button", { name: "Send invite" }).click();
   const link = page.getByLabel("Invitation link");
   await expect(link).toBeVisible();
-  await expect(page.getByRole("status")).toContainText(`Invitation created for ${email}`);
+  await expect(page.getByRole("status").filter({ hasText: `Invitation created for ${email}` })).toHaveCount(1);
   const value = await link.inputValue();
   expect(value).toMatch(/^http:\/\/127\.0\.0\.1:3100\/invite\/[A-Za-z0-9_-]{20,}$/);
   return value;

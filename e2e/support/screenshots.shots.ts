@@ -42,7 +42,7 @@ for (const viewport of VIEWPORTS) {
       await shot(page, "sign-up", viewport.label);
 
       await page.getByRole("button", { name: "Create account" }).click();
-      await expect(formAlert(page)).toBeVisible();
+      await expect(page.getByText("Enter your name.")).toBeVisible();
       await shot(page, "sign-up-errors", viewport.label);
 
       await page.goto("/nothing-here");

@@ -1,7 +1,7 @@
 import { expect, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 import { ACME } from "./flows";
 
-/** A workspace token as SPEC §3 writes it: `ksw_` + 30 random + 6 checksum base62 characters. */
+/** A workspace token as docs/contract.md §3 writes it: `ksw_` + 30 random + 6 checksum base62 characters. */
 export const WORKSPACE_SECRET = /^ksw_[0-9A-Za-z]{36}$/;
 
 export const PERMISSION_LABELS = {

@@ -1,6 +1,6 @@
 import "server-only";
 import type { z } from "zod";
-import { ApiError } from "./errors";
+import { ApiError } from "./responses";
 
 /**
  * Request bodies, read defensively: one request must never cost the server more
@@ -150,4 +150,12 @@ export async function parseJson<S extends z.ZodType>(request: Request, schema: S
     throw new ApiError(400, field ? `Invalid field "${field}": ${issue.message}` : `Invalid request: ${issue.message}`);
   }
   return parsed.data;
+}
+
+/** Reads the query string with a schema: a bad parameter is a 400 naming it. */
+export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
+  const parsed = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ApiError(400, `Invalid query parameter "${issue.path.join(".")}": ${issue.message}`);
 }

@@ -3,9 +3,10 @@
  * validate with (lib/api/workspace-schemas.ts). OpenAPI 3.1 schemas are JSON
  * Schema 2020-12, which is what z.toJSONSchema emits.
  */
+import "server-only";
 import { z } from "zod";
 import { DEFAULT_MAX_BODY_BYTES } from "./body";
-import * as s from "./workspace-schemas";
+import * as s from "@/lib/schemas/workspace-api";
 
 type Schema = z.ZodType;
 

@@ -1,14 +1,16 @@
+import "server-only";
 import type { z } from "zod";
+import { KINDS } from "@/lib/tokens/kinds";
 import type { TokenView } from "@/lib/tokens/service";
 import type { Principal } from "@/lib/tokens/verify";
-import type { meResponse, project, tokenMetadata } from "./workspace-schemas";
+import type { member, meResponse, project, tokenMetadata } from "@/lib/schemas/workspace-api";
 
 export function serializeMe(p: Principal): z.infer<typeof meResponse> {
   return {
     id: p.tokenId,
     org_id: p.orgId,
     org_slug: p.orgSlug,
-    kind: p.kind === "WORKSPACE" ? "workspace" : p.kind === "GATEWAY" ? "gateway" : "organization",
+    kind: KINDS[p.kind].slug,
     name: p.name,
     ...(p.kind === "WORKSPACE" ? { permissions: p.permissions, project_id: p.projectId } : {}),
     ...(p.kind === "ORGANIZATION" && p.tokenRole ? { role: p.tokenRole } : {}),
@@ -39,4 +41,9 @@ export function serializeToken(t: TokenView): z.infer<typeof tokenMetadata> {
     last_used_at: t.lastUsedAt,
     usage_count: t.usageCount,
   };
+}
+
+/** A member as the API shows them: the membership's id, never the user's (docs/contract.md §10). */
+export function serializeMember(m: { id: string; role: z.infer<typeof member>["role"]; createdAt: Date; user: { name: string; email: string } }): z.infer<typeof member> {
+  return { id: m.id, name: m.user.name, email: m.user.email, role: m.role, joined_at: m.createdAt.toISOString() };
 }

@@ -6,6 +6,7 @@
  * org ends all of a user's sessions at once, on every instance: the row is read
  * with the user on every request (one query, which the console made anyway).
  */
+import "server-only";
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 

@@ -8,6 +8,7 @@
  * Without RESEND_API_KEY, "sending" files the mail in the local dev mailbox
  * (the row itself, shown at /mailbox).
  */
+import "server-only";
 import { Resend } from "resend";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 

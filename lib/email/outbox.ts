@@ -3,31 +3,38 @@
  * mail exists exactly when the change that caused it does. Delivery is
  * lib/email/delivery.ts's job.
  */
+import "server-only";
 import { render } from "@react-email/components";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import type { Role, TokenKind } from "@/lib/generated/prisma/enums";
 import { ROLE_LABELS } from "@/lib/authz";
-import type { TokenView } from "@/lib/tokens/service";
+import { publicOrigin } from "@/lib/request-info";
+import { KINDS } from "@/lib/tokens/kinds";
 import { TokenIssuedEmail, tokenIssuedText, type TokenIssuedEmailProps } from "./token-issued";
 
 type Tx = Prisma.TransactionClient;
 
-const KIND_LABEL = { WORKSPACE: "Workspace token", GATEWAY: "Gateway token", ORGANIZATION: "Organization token" } as const;
-const KIND_PATH = { WORKSPACE: "tokens/workspace", GATEWAY: "gateways", ORGANIZATION: "tokens/organization" } as const;
-
-function consoleUrl(): string {
-  return (process.env.NEXTAUTH_URL ?? "http://localhost:3000").replace(/\/+$/, "");
+/** What the mail says about a token: its metadata, never the secret (docs/contract.md §5). */
+export interface TokenMail {
+  id: string;
+  kind: TokenKind;
+  name: string;
+  masked: string;
+  role: Role | null;
+  permissions: string[];
+  project: { name: string } | null;
+  gateway: { name: string; slug: string } | null;
 }
 
-export function scopeLabel(token: TokenView): string {
+export function scopeLabel(token: TokenMail): string {
   if (token.kind === "ORGANIZATION") return `Role: ${token.role ? ROLE_LABELS[token.role] : "—"}`;
   if (token.kind === "GATEWAY") return token.gateway ? `Gateway: ${token.gateway.name} (${token.gateway.slug})` : "Gateway";
   const perms = token.permissions.join(", ") || "none";
   return `${perms}; ${token.project ? `project ${token.project.name}` : "all projects"}`;
 }
 
-export function tokenLink(orgSlug: string, token: TokenView): string {
-  const path = token.kind === "GATEWAY" && token.gateway ? `gateways/${token.gateway.slug}` : KIND_PATH[token.kind];
-  return `${consoleUrl()}/o/${orgSlug}/${path}?token=${encodeURIComponent(token.id)}`;
+export function tokenLink(orgSlug: string, token: TokenMail): string {
+  return `${publicOrigin()}/o/${orgSlug}/${KINDS[token.kind].path(token.gateway?.slug)}?token=${encodeURIComponent(token.id)}`;
 }
 
 /** Queues one e-mail per admin of the org about a token that was created or regenerated. */
@@ -35,7 +42,7 @@ export async function queueTokenIssuedEmails(
   tx: Tx,
   args: {
     org: { id: string; slug: string; name: string };
-    token: TokenView;
+    token: TokenMail;
     action: "created" | "regenerated";
     creator: { name: string; email: string };
     at: Date;
@@ -50,7 +57,7 @@ export async function queueTokenIssuedEmails(
   if (admins.length === 0) return 0;
   const props: TokenIssuedEmailProps = {
     action: args.action,
-    kindLabel: KIND_LABEL[args.token.kind],
+    kindLabel: KINDS[args.token.kind].label,
     tokenName: args.token.name,
     scope: scopeLabel(args.token),
     orgName: args.org.name,

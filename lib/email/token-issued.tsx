@@ -1,3 +1,4 @@
+import "server-only";
 import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
 
 export interface TokenIssuedEmailProps {
@@ -52,7 +53,7 @@ export function tokenIssuedText(p: TokenIssuedEmailProps): string {
 const text = { fontSize: "14px", lineHeight: "22px", color: "#27272a", margin: "0" };
 const label = { ...text, color: "#71717a", width: "120px", verticalAlign: "top" as const };
 
-/** The notice every org admin receives when a token is created or regenerated (SPEC §5). */
+/** The notice every org admin receives when a token is created or regenerated (docs/contract.md §5). */
 export function TokenIssuedEmail(p: TokenIssuedEmailProps) {
   const rows = fields(p);
   return (

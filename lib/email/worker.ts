@@ -4,6 +4,7 @@
  * (instrumentation.ts); state lives on globalThis so every bundle that imports
  * this shares one worker.
  */
+import "server-only";
 import { getDb } from "@/lib/db/client";
 import { deliverDue } from "./delivery";
 import { singleton } from "@/lib/singleton";
@@ -42,6 +43,15 @@ export function startOutboxWorker(): void {
   state.timer = setInterval(() => void drain(state), POLL_MS);
   state.timer.unref();
   void drain(state);
+}
+
+/** Stops polling and waits for a delivery in progress to end (tests; a clean shutdown). */
+export async function stopOutboxWorker(): Promise<void> {
+  const state = worker.state;
+  if (!state) return;
+  clearInterval(state.timer);
+  worker.state = undefined;
+  while (state.running) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 /** Asks the worker (if this process runs one) to deliver now rather than at the next poll. */

@@ -1,10 +1,10 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { ApiError } from "@/lib/api/errors";
-import type { RouteOptions } from "@/lib/api/handler";
+import { ApiError } from "@/lib/api/responses";
+import type { RouteOptions } from "@/lib/api/token-route";
 import { open } from "@/lib/crypto/secret-box";
 import { CALL_GATEWAY, type CallGateway, type Principal } from "@/lib/tokens/verify";
-import { nextMonthStart } from "@/lib/tokens/rules";
+import { nextMonthStart } from "@/lib/time";
 import { getDb } from "@/lib/db/client";
 import { recordGatewayCall } from "@/lib/tokens/usage";
 import { monthUsage } from "./budget";

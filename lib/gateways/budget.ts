@@ -14,9 +14,10 @@
  * overshoot a budget: calls admitted together at its edge (a call's size is
  * known only when it ends), and other instances' use in that window.
  */
+import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { exclusiveOfFlush, onWritten, unwrittenModelTokens, utcDay } from "@/lib/tokens/usage";
-import { monthStart } from "@/lib/tokens/rules";
+import { exclusiveOfFlush, onWritten, unwrittenModelTokens } from "@/lib/tokens/usage";
+import { monthStart, utcDay } from "@/lib/time";
 import { singleton } from "@/lib/singleton";
 
 export const REFRESH_MS = Number(process.env.KEYSMITH_BUDGET_REFRESH_MS ?? 2_000);

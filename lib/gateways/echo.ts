@@ -6,6 +6,7 @@
  * A request may be tens of megabytes: nothing here holds more than a copy of
  * the reply, and the stream produces its events one at a time as it is read.
  */
+import "server-only";
 import { createHash } from "node:crypto";
 import { approximateTokens, sse, textOf, type MessagesRequest, type Usage } from "./messages";
 

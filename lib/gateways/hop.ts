@@ -4,6 +4,7 @@
  * is this console (or another Keysmith) fails once instead of calling itself
  * until something runs out.
  */
+import "server-only";
 export const HOP_HEADER = "x-keysmith-hop";
 
 export const LOOP_MESSAGE = "This request came from a Keysmith gateway: refusing to loop.";

@@ -1,4 +1,5 @@
 /** The subset of Anthropic's Messages API request the gateway validates; other fields pass through to the upstream. */
+import "server-only";
 import { z } from "zod";
 
 const textBlock = z.looseObject({ type: z.string(), text: z.string().optional() });

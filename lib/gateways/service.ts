@@ -3,68 +3,38 @@
  * upstream API key is sealed before it is stored and never leaves the server:
  * views only say whether one is set.
  */
-import { z } from "zod";
+import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { Prisma } from "@/lib/generated/prisma/client";
-import { audit } from "@/lib/audit";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { audit, type ChangeMeta } from "@/lib/audit/record";
 import { seal } from "@/lib/crypto/secret-box";
+import { isUniqueViolation } from "@/lib/db/errors";
+import { DomainError } from "@/lib/errors";
 import { systemLookup, upstreamResolutionProblem, upstreamUrlProblem, type Lookup } from "@/lib/net/egress";
-import { SLUG_PATTERN } from "@/lib/orgs";
-import { safeText } from "@/lib/schemas/text";
-import type { ChangeMeta } from "@/lib/tokens/service";
+import { baseUrlShapeProblem, gatewayInput, type GatewayInput } from "@/lib/schemas/gateways";
 import { orgChanged, tokensChanged } from "@/lib/tokens/events";
+import { CALL_GATEWAY } from "@/lib/tokens/verify";
 import { revokeTokens } from "@/lib/tokens/revoke";
 
+export type { GatewayInput };
 export const ECHO_DEFAULT_MODELS = ["keysmith-echo-1"];
+const SLUG_TAKEN = "Another gateway in this organization uses this slug.";
+const NOT_FOUND = "Gateway not found.";
 
-export class GatewayError extends Error {
-  constructor(
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
+/**
+ * The form's schema plus what only the server knows: which addresses the
+ * upstream may be (the opt-in list is server configuration). What a host name
+ * resolves to is checked when saving.
+ */
+export const gatewayInputSchema = gatewayInput.superRefine((v, ctx) => {
+  // A URL of the wrong shape already has its message from the form's schema.
+  if (v.upstreamType !== "ANTHROPIC" || !v.upstreamBaseUrl || baseUrlShapeProblem(v.upstreamBaseUrl)) return;
+  const problem = upstreamUrlProblem(v.upstreamBaseUrl);
+  if (problem) ctx.addIssue({ code: "custom", path: ["upstreamBaseUrl"], message: problem });
+});
 
-const modelsSchema = z
-  .array(z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._:@/-]+$/, "Model names use letters, digits and . _ : @ / -"))
-  .max(50, "At most 50 models.");
-
-export const gatewayInputSchema = z
-  .object({
-    name: safeText("Name", { max: 64, tooShort: "Enter a name." }),
-    slug: z.string().trim().regex(SLUG_PATTERN, "Use 2–40 lowercase letters, digits and hyphens."),
-    upstreamType: z.enum(["ECHO", "ANTHROPIC"], { error: "Choose an upstream." }),
-    upstreamBaseUrl: z.string().trim().max(500).optional(),
-    /** Empty = keep the stored key (edit) / none (create). */
-    upstreamApiKey: z.string().max(500).optional(),
-    models: modelsSchema,
-  })
-  .superRefine((v, ctx) => {
-    if (v.upstreamType !== "ANTHROPIC") return;
-    // The shape and literal addresses here; what a host name resolves to is checked when saving.
-    const problem = upstreamUrlProblem(v.upstreamBaseUrl ?? "");
-    if (problem) ctx.addIssue({ code: "custom", path: ["upstreamBaseUrl"], message: problem });
-    if (v.models.length === 0) ctx.addIssue({ code: "custom", path: ["models"], message: "List at least one model callers may use." });
-  });
-export type GatewayInput = z.infer<typeof gatewayInputSchema>;
-
-/** "a, b\nc" → ["a", "b", "c"] (deduplicated). */
-export function parseModelList(text: string): string[] {
-  return [...new Set(text.split(/[\s,]+/).map((m) => m.trim()).filter(Boolean))];
-}
-
-const VIEW = {
-  id: true,
-  name: true,
-  slug: true,
-  upstreamType: true,
-  upstreamBaseUrl: true,
-  upstreamKeyEnc: true,
-  models: true,
-  createdAt: true,
-  updatedAt: true,
-} satisfies Prisma.GatewaySelect;
+/** What the console shows of a gateway: what a call needs of it, and its name. */
+const VIEW = { ...CALL_GATEWAY, name: true } satisfies Prisma.GatewaySelect;
 
 export interface GatewayView {
   id: string;
@@ -131,7 +101,7 @@ export interface GatewaySaveOptions {
 async function checkUpstream(baseUrl: string | null, lookup: Lookup): Promise<void> {
   if (baseUrl === null) return;
   const problem = upstreamUrlProblem(baseUrl) ?? (await upstreamResolutionProblem(baseUrl, lookup));
-  if (problem) throw new GatewayError(problem, "upstreamBaseUrl");
+  if (problem) throw new DomainError("invalid", problem, "upstreamBaseUrl");
 }
 
 /** scheme://host:port, or null for no (or an unparseable) URL. */
@@ -144,15 +114,16 @@ function originOf(baseUrl: string | null): string | null {
   }
 }
 
-function slugTaken(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+function slugTaken(error: unknown): never {
+  if (isUniqueViolation(error)) throw new DomainError("conflict", SLUG_TAKEN, "slug");
+  throw error;
 }
 
 export async function createGateway(db: PrismaClient, meta: ChangeMeta, input: GatewayInput, options: GatewaySaveOptions = {}): Promise<GatewayView> {
   const data = normalized(input);
   await checkUpstream(data.upstreamBaseUrl, options.lookup ?? systemLookup);
-  try {
-    return await db.$transaction(async (tx) => {
+  return db
+    .$transaction(async (tx) => {
       const row = await tx.gateway.create({
         data: {
           ...data,
@@ -168,11 +139,8 @@ export async function createGateway(db: PrismaClient, meta: ChangeMeta, input: G
         metadata: { slug: row.slug, upstreamType: row.upstreamType, upstreamBaseUrl: row.upstreamBaseUrl, models: row.models },
       });
       return toView(row);
-    });
-  } catch (error) {
-    if (slugTaken(error)) throw new GatewayError("Another gateway in this organization uses this slug.", "slug");
-    throw error;
-  }
+    })
+    .catch(slugTaken);
 }
 
 export async function updateGateway(
@@ -184,10 +152,10 @@ export async function updateGateway(
 ): Promise<GatewayView> {
   const data = normalized(input);
   await checkUpstream(data.upstreamBaseUrl, options.lookup ?? systemLookup);
-  try {
-    const view = await db.$transaction(async (tx) => {
+  const view = await db
+    .$transaction(async (tx) => {
       const current = await tx.gateway.findFirst({ where: { id, orgId: meta.orgId }, select: VIEW });
-      if (!current) throw new GatewayError("Gateway not found.");
+      if (!current) throw new DomainError("not_found", NOT_FOUND);
       // The stored key was given for the old host: a new host (scheme, name or port) gets it
       // only if the admin types it again, so editing the URL alone cannot send it elsewhere.
       const hostChanged = originOf(current.upstreamBaseUrl) !== originOf(data.upstreamBaseUrl);
@@ -212,22 +180,25 @@ export async function updateGateway(
         },
       });
       return toView(row);
-    });
-    // Gateway tokens carry their gateway's row in the verification cache: drop them here at
-    // once (other instances hear of it through the change feed's Gateway trigger).
-    orgChanged(meta.orgId);
-    return view;
-  } catch (error) {
-    if (slugTaken(error)) throw new GatewayError("Another gateway in this organization uses this slug.", "slug");
-    throw error;
-  }
+    })
+    .catch(slugTaken);
+  // Gateway tokens carry their gateway's row in the verification cache: drop them here at
+  // once (other instances hear of it through the change feed's Gateway trigger).
+  orgChanged(meta.orgId);
+  return view;
 }
 
-/** Deletes the gateway and revokes its tokens, in one transaction. */
-export async function deleteGateway(db: PrismaClient, meta: ChangeMeta, id: string): Promise<{ revoked: number }> {
+/**
+ * Deletes the gateway and revokes its tokens, in one transaction; only when
+ * `confirmation` is its slug (the dialog asks for it), if given.
+ */
+export async function deleteGateway(db: PrismaClient, meta: ChangeMeta, id: string, confirmation?: string): Promise<{ revoked: number }> {
   const result = await db.$transaction(async (tx) => {
     const current = await tx.gateway.findFirst({ where: { id, orgId: meta.orgId }, select: VIEW });
-    if (!current) throw new GatewayError("Gateway not found.");
+    if (!current) throw new DomainError("not_found", NOT_FOUND);
+    if (confirmation !== undefined && confirmation !== current.slug) {
+      throw new DomainError("invalid", "Type the gateway's slug exactly to confirm.", "confirmation");
+    }
     const live = await tx.token.findMany({ where: { gatewayId: id, status: { not: "REVOKED" } }, select: { id: true } });
     const revoked = await revokeTokens(tx, meta, live.map((t) => t.id), `gateway "${current.name}" deleted`);
     await tx.gateway.delete({ where: { id } });

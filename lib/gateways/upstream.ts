@@ -12,7 +12,7 @@
  */
 import "server-only";
 import { fetch, type Agent, type Response } from "undici";
-import { ApiError } from "@/lib/api/errors";
+import { ApiError } from "@/lib/api/responses";
 import { egressAgent } from "@/lib/net/egress-agent";
 import { systemLookup, upstreamUrlProblem, type Lookup } from "@/lib/net/egress";
 import { HOP_HEADER } from "./hop";

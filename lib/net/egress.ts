@@ -14,6 +14,7 @@ import "server-only";
 import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
+import { baseUrlShapeProblem } from "@/lib/schemas/gateways";
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 type Cidr = [Address, number];
@@ -142,18 +143,9 @@ export function refusalMessage(rule: string, what: string): string {
  * forbidden IP literal or a localhost name.
  */
 export function upstreamUrlProblem(raw: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return "Enter the upstream's base URL, e.g. https://api.anthropic.com";
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return "Use an http:// or https:// URL.";
-  if (url.username || url.password) return "Remove the credentials (user:password@) from the URL: put the key in the upstream API key field.";
-  // The parser keeps an empty "?" or "#"; neither character can survive in a parsed path.
-  if (url.search || url.href.includes("?")) return "Remove the query (?…): a base URL has none.";
-  if (url.hash || url.href.includes("#")) return "Remove the fragment (#…): a base URL has none.";
-  const host = urlHost(url);
+  const shape = baseUrlShapeProblem(raw);
+  if (shape) return shape;
+  const host = urlHost(new URL(raw));
   const rule = hostRefusal(host);
   return rule ? refusalMessage(rule, host) : null;
 }

@@ -1,7 +1,12 @@
+/**
+ * Tokens as the console shows them: what the viewing member may see and do.
+ * Pages render the first page on the server; the token table then polls
+ * `/api/console/{org}/tokens` for the same shape.
+ */
 import "server-only";
-import { getDb } from "@/lib/db/client";
-import type { OrgContext } from "@/lib/session";
-import type { TokenKind } from "./format";
+import type { OrgContext } from "@/lib/auth/session";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { TokenKind } from "@/lib/generated/prisma/enums";
 import { rowActions, type RowActions } from "./policy";
 import { listTokens, type TokenView } from "./service";
 import { DISPLAY_STATUSES, type DisplayStatus } from "./status";
@@ -15,6 +20,7 @@ export function consoleToken(ctx: Pick<OrgContext, "role" | "user">, token: Toke
   void _;
   return { ...shown, actions: rowActions(ctx, token) };
 }
+
 export interface ConsoleTokenPage {
   items: ConsoleToken[];
   total: number;
@@ -24,17 +30,16 @@ export interface ConsoleTokenPage {
 
 /** One page of a kind's tokens as the viewing member sees them, with the actions they may take per row. */
 export async function consoleTokenPage(
+  db: PrismaClient,
   ctx: OrgContext,
   kind: TokenKind,
   opts: { status?: DisplayStatus; page?: number; gatewayId?: string },
 ): Promise<ConsoleTokenPage> {
   const { gatewayId, ...rest } = opts;
-  const result = await listTokens(await getDb(), ctx.org.id, kind, { ...rest, extra: gatewayId ? { gatewayId } : undefined });
+  const result = await listTokens(db, ctx.org.id, kind, { ...rest, extra: gatewayId ? { gatewayId } : undefined });
   return { ...result, items: result.items.map((t) => consoleToken(ctx, t)) };
 }
 
-export const KIND_SLUGS = { workspace: "WORKSPACE", gateway: "GATEWAY", organization: "ORGANIZATION" } as const satisfies Record<string, TokenKind>;
-export type KindSlug = keyof typeof KIND_SLUGS;
 
 /** A token list page's `?status=` and `?page=` (anything else is ignored). */
 export function listParams(sp: Record<string, string | string[] | undefined>): { status?: DisplayStatus; page: number } {

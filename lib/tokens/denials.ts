@@ -1,5 +1,6 @@
+import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { audit } from "@/lib/audit";
+import { audit } from "@/lib/audit/record";
 import type { Principal } from "./verify";
 import { singleton } from "@/lib/singleton";
 

@@ -1,18 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { crc32 } from "node:zlib";
+import { kindOfLetter, KINDS, type TokenKind } from "./kinds";
 
 /**
- * Token format (SPEC §3): `ks` + kind letter + `_` + 30 random base62 characters
+ * Token format (docs/contract.md §3): `ks` + kind letter + `_` + 30 random base62 characters
  * (≈178.6 bits from the CSPRNG) + 6 base62 characters of the CRC32 of everything
  * before them. The fixed `ksw_`/`ksg_`/`kso_` prefixes let secret scanners find
  * leaked tokens; the checksum lets us reject typos and garbage without a
  * database read.
  */
-export type TokenKind = "WORKSPACE" | "GATEWAY" | "ORGANIZATION";
-
-export const KIND_LETTER: Record<TokenKind, string> = { WORKSPACE: "w", GATEWAY: "g", ORGANIZATION: "o" };
-const LETTER_KIND: Record<string, TokenKind> = { w: "WORKSPACE", g: "GATEWAY", o: "ORGANIZATION" };
-
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 export const RANDOM_LENGTH = 30;
 export const CHECKSUM_LENGTH = 6;
@@ -43,7 +39,7 @@ export function checksum(body: string): string {
 }
 
 export function generateToken(kind: TokenKind): string {
-  const body = `ks${KIND_LETTER[kind]}_${randomBase62(RANDOM_LENGTH)}`;
+  const body = `ks${KINDS[kind].letter}_${randomBase62(RANDOM_LENGTH)}`;
   return body + checksum(body);
 }
 
@@ -53,7 +49,7 @@ export function parseToken(candidate: string): TokenKind | null {
   const m = TOKEN_PATTERN.exec(candidate);
   if (!m) return null;
   const body = candidate.slice(0, TOKEN_LENGTH - CHECKSUM_LENGTH);
-  return checksum(body) === m[3] ? LETTER_KIND[m[1]] : null;
+  return checksum(body) === m[3] ? kindOfLetter(m[1]) : null;
 }
 
 /** What is stored: lower-case hex SHA-256 of the full token. */

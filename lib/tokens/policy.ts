@@ -1,6 +1,13 @@
+/**
+ * What a member or a token may do with tokens, on top of lib/authz.ts's table:
+ * which kinds they see and create, what they may grant, and which changes they
+ * may make to a given token now.
+ */
+import "server-only";
 import { can, canManageToken, rolePermissions, type ApiPermission } from "@/lib/authz";
-import type { OrgContext } from "@/lib/session";
-import type { TokenKind } from "./format";
+import type { OrgContext } from "@/lib/auth/session";
+import { DomainError } from "@/lib/errors";
+import type { TokenKind } from "@/lib/generated/prisma/enums";
 import { allowedActions } from "./status";
 import type { TokenView } from "./service";
 
@@ -16,6 +23,20 @@ export function canCreateKind(ctx: Pick<OrgContext, "role">, kind: TokenKind): b
 /** Permissions this member may put on a workspace token: never more than their role holds. */
 export function grantablePermissions(ctx: Pick<OrgContext, "role">): ApiPermission[] {
   return rolePermissions(ctx.role);
+}
+
+/**
+ * Nobody grants more than they hold (docs/contract.md §2): a member what their
+ * role holds, a token what it holds itself. Returns the requested permissions,
+ * each once; refuses naming those that are not held.
+ */
+export function grantable(requested: ApiPermission[], held: readonly ApiPermission[], who: "member" | "token"): ApiPermission[] {
+  const excess = requested.filter((p) => !held.includes(p));
+  if (excess.length) {
+    const message = who === "member" ? `Your role cannot grant: ${excess.join(", ")}.` : `This token cannot grant permissions it does not have: ${excess.join(", ")}.`;
+    throw new DomainError("forbidden", message, "permissions");
+  }
+  return [...new Set(requested)];
 }
 
 export interface RowActions {

@@ -4,9 +4,10 @@
  * revokes every live token the revoked ones minted, transitively, in the
  * caller's transaction, with one audit entry per token saying why.
  */
+import "server-only";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { TokenKind } from "@/lib/generated/prisma/enums";
-import { auditMany, type ChangeMeta } from "@/lib/audit";
+import { auditMany, type ChangeMeta } from "@/lib/audit/record";
 import { maskToken } from "./format";
 import { mintedBy } from "./lineage";
 

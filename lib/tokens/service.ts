@@ -4,29 +4,22 @@
  * these, after authorizing with lib/tokens/policy.ts. Plaintext secrets exist
  * only in the return value of issue/regenerate.
  */
+import "server-only";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
-import type { Role } from "@/lib/generated/prisma/enums";
+import type { Role, TokenKind } from "@/lib/generated/prisma/enums";
 import type { ApiPermission } from "@/lib/authz";
-import { audit, type Actor, type ChangeMeta } from "@/lib/audit";
-import { issueSecret, maskToken, type TokenKind } from "./format";
+import { audit, type Actor, type ChangeMeta } from "@/lib/audit/record";
+import { DomainError } from "@/lib/errors";
+import type { TokenRules } from "@/lib/schemas/tokens";
+import { issueSecret, maskToken } from "./format";
+import { KINDS } from "./kinds";
 import { displayStatus, type DisplayStatus } from "./status";
 import { tokensChanged } from "./events";
 import { mintedBy } from "./lineage";
 import { revokeTokens } from "./revoke";
-import type { TokenRules } from "./rules";
 import { monthUsageByToken } from "@/lib/gateways/budget";
 import { queueTokenIssuedEmails } from "@/lib/email/outbox";
 import { kickOutbox } from "@/lib/email/worker";
-
-export class TokenError extends Error {
-  constructor(
-    message: string,
-    readonly field?: string,
-    readonly status: 400 | 403 | 404 | 409 = 400,
-  ) {
-    super(message);
-  }
-}
 
 export type { ChangeMeta };
 
@@ -162,6 +155,14 @@ async function toViews(db: PrismaClient | Prisma.TransactionClient, rows: TokenR
   }));
 }
 
+/** Who a workspace token belongs to, for deciding who may change it. */
+export function workspaceTokenOwner(db: PrismaClient, orgId: string, id: string) {
+  return db.token.findFirst({
+    where: { id, orgId, kind: "WORKSPACE" },
+    select: { id: true, kind: true, createdById: true, createdByTokenId: true, projectId: true },
+  });
+}
+
 export async function tokenView(db: PrismaClient, orgId: string, id: string): Promise<TokenView | null> {
   const row = await db.token.findFirst({ where: { id, orgId }, select: VIEW_SELECT });
   return row ? (await toViews(db, [row]))[0] : null;
@@ -232,7 +233,7 @@ async function creatorForEmail(tx: Prisma.TransactionClient, actor: Actor): Prom
   };
 }
 
-/** Queues the admins' e-mail in the same transaction as the token change (SPEC §5). */
+/** Queues the admins' e-mail in the same transaction as the token change (docs/contract.md §5). */
 async function notifyAdmins(
   tx: Prisma.TransactionClient,
   meta: ChangeMeta,
@@ -253,8 +254,6 @@ async function notifyAdmins(
   });
 }
 
-const KIND_NOUN: Record<TokenKind, string> = { WORKSPACE: "workspace", GATEWAY: "gateway", ORGANIZATION: "organization" };
-
 /**
  * Serializes issuing within one org and kind, so two concurrent creations
  * cannot both pass the unique-name check (a transaction-scoped advisory lock;
@@ -268,7 +267,7 @@ async function lockNames(tx: Prisma.TransactionClient, orgId: string, kind: Toke
 async function lockToken(tx: Prisma.TransactionClient, orgId: string, id: string) {
   const locked = await tx.$queryRaw<Array<{ id: string }>>`
     SELECT id FROM "Token" WHERE id = ${id} AND "orgId" = ${orgId} FOR UPDATE`;
-  if (locked.length === 0) throw new TokenError("Token not found.", undefined, 404);
+  if (locked.length === 0) throw new DomainError("not_found", "Token not found.");
   return tx.token.findUniqueOrThrow({ where: { id }, select: { ...VIEW_SELECT, hash: true, previousHash: true } });
 }
 
@@ -281,15 +280,15 @@ export async function issueToken(db: PrismaClient, meta: ChangeMeta, input: Issu
       select: { id: true },
     });
     if (clash) {
-      throw new TokenError(`A ${KIND_NOUN[input.kind]} token named "${input.name}" already exists. Choose another name.`, "name", 409);
+      throw new DomainError("conflict", `A ${KINDS[input.kind].slug} token named "${input.name}" already exists. Choose another name.`, "name");
     }
     if (input.gatewayId) {
       const gateway = await tx.gateway.findFirst({ where: { id: input.gatewayId, orgId: meta.orgId }, select: { id: true } });
-      if (!gateway) throw new TokenError("That gateway does not exist in this organization.", "gatewayId");
+      if (!gateway) throw new DomainError("invalid", "That gateway does not exist in this organization.", "gatewayId");
     }
     if (input.projectId) {
       const project = await tx.project.findFirst({ where: { id: input.projectId, orgId: meta.orgId }, select: { id: true } });
-      if (!project) throw new TokenError("That project does not exist in this organization.", "projectId");
+      if (!project) throw new DomainError("invalid", "That project does not exist in this organization.", "projectId");
     }
     const row = await tx.token.create({
       data: {
@@ -344,7 +343,7 @@ export async function regenerateToken(db: PrismaClient, meta: ChangeMeta, id: st
     const current = await lockToken(tx, meta.orgId, id);
     const status = displayStatus(current);
     if (status === "REVOKED" || status === "EXPIRED") {
-      throw new TokenError(`A ${status.toLowerCase()} token cannot be regenerated.`, undefined, 409);
+      throw new DomainError("conflict", `A ${status.toLowerCase()} token cannot be regenerated.`);
     }
     const fresh = issueSecret(current.kind);
     const at = new Date();
@@ -386,7 +385,7 @@ export async function regenerateToken(db: PrismaClient, meta: ChangeMeta, id: st
 export async function setTokenActive(db: PrismaClient, meta: ChangeMeta, id: string, active: boolean) {
   const result = await db.$transaction(async (tx) => {
     const current = await lockToken(tx, meta.orgId, id);
-    if (current.status === "REVOKED") throw new TokenError("A revoked token cannot be changed.", undefined, 409);
+    if (current.status === "REVOKED") throw new DomainError("conflict", "A revoked token cannot be changed.");
     const target = active ? "ACTIVE" : "INACTIVE";
     if (current.status === target) return { view: (await toViews(tx, [current]))[0], changed: null };
     const row = await tx.token.update({ where: { id }, data: { status: target }, select: VIEW_SELECT });
@@ -477,7 +476,7 @@ async function checkedRules(tx: Prisma.TransactionClient, orgId: string, kind: T
     if (rules.allowedModels.length) {
       const gateway = gatewayId ? await tx.gateway.findFirst({ where: { id: gatewayId, orgId }, select: { models: true } }) : null;
       const unknown = rules.allowedModels.filter((m) => !gateway?.models.includes(m));
-      if (unknown.length) throw new TokenError(`Not a model of this gateway: ${unknown.join(", ")}.`, "allowedModels");
+      if (unknown.length) throw new DomainError("invalid", `Not a model of this gateway: ${unknown.join(", ")}.`, "allowedModels");
       allowedModels = rules.allowedModels;
     }
   }
@@ -488,7 +487,7 @@ async function checkedRules(tx: Prisma.TransactionClient, orgId: string, kind: T
 export async function updateTokenRules(db: PrismaClient, meta: ChangeMeta, id: string, rules: TokenRules) {
   const result = await db.$transaction(async (tx) => {
     const current = await lockToken(tx, meta.orgId, id);
-    if (current.status === "REVOKED") throw new TokenError("A revoked token cannot be changed.", undefined, 409);
+    if (current.status === "REVOKED") throw new DomainError("conflict", "A revoked token cannot be changed.");
     const data = await checkedRules(tx, meta.orgId, current.kind, current.gateway?.id ?? null, rules);
     const row = await tx.token.update({ where: { id }, data, select: VIEW_SELECT });
     await audit(tx, { ...meta, action: "token.rules_updated", target: { type: "token", id, label: row.name }, metadata: { kind: row.kind, ...data } });

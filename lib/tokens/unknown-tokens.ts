@@ -8,6 +8,7 @@
  * (every valid token in use) are unaffected. Behind a proxy, set
  * KEYSMITH_TRUSTED_PROXY_HOPS, or every client shares the proxy's budget.
  */
+import "server-only";
 import { singleton } from "@/lib/singleton";
 export const RATE_PER_S = Number(process.env.KEYSMITH_UNKNOWN_TOKEN_RATE ?? 10);
 export const BURST = Number(process.env.KEYSMITH_UNKNOWN_TOKEN_BURST ?? 50);

@@ -17,6 +17,7 @@ import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 import { onShutdown } from "@/lib/shutdown";
 import { singleton } from "@/lib/singleton";
+import { utcDay } from "@/lib/time";
 
 export const FLUSH_MS = Number(process.env.KEYSMITH_USAGE_FLUSH_MS ?? 500);
 const CHUNK = 1_000;
@@ -64,7 +65,6 @@ type State = {
 };
 const state = singleton<State>("usage", () => ({ pending: new Map(), writing: new Map(), listeners: new Set() }));
 
-export const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 function add(into: Map<string, Tally>, tokenId: string, t: Tally) {
   const cur = into.get(tokenId);

@@ -6,15 +6,16 @@
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { rolePermissions, type ApiPermission } from "@/lib/authz";
-import { hashToken, parseToken, type TokenKind } from "./format";
+import type { TokenKind } from "@/lib/generated/prisma/enums";
+import { hashToken, parseToken } from "./format";
 import { coveredAt } from "./change-feed";
 import { onTokenChanged } from "./events";
 import { chainBound, mintingChain, type Ancestor } from "./lineage";
-import { compileAllowlist, type IpMatcher } from "./rules";
+import { compileAllowlist, type IpMatcher } from "./ip-allowlist";
 import { authenticates } from "./status";
 import { singleton } from "@/lib/singleton";
 
-/** Who is calling, abstracted from the kind of token (SPEC §2). */
+/** Who is calling, abstracted from the kind of token (docs/contract.md §2). */
 export interface Principal {
   tokenId: string;
   kind: TokenKind;

@@ -16,7 +16,7 @@ export interface BenchOptions {
   scenarios: string[];
   /** How many of the 1,000 hot tokens the load spreads over (diagnostics: 1 = every call hits the cache). */
   hotTokens: number;
-  /** Also run me_rules/gpt_rules: the same calls with tokens carrying one guard rail of each kind (SPEC §9). */
+  /** Also run me_rules/gpt_rules: the same calls with tokens carrying one guard rail of each kind (docs/contract.md §7). */
   rules: boolean;
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { deliverDue } from "@/lib/email/delivery";
-import { startOutboxWorker } from "@/lib/email/worker";
+import { startOutboxWorker, stopOutboxWorker } from "@/lib/email/worker";
 import { issueToken, type ChangeMeta } from "@/lib/tokens/service";
 
 import { openAppDb, type AppDb } from "../support/app-db";
@@ -17,19 +17,6 @@ import { actorFor, addMember, createOrgWithAdmin, uniq } from "../support/fixtur
 vi.hoisted(() => {
   process.env.KEYSMITH_OUTBOX_POLL_MS = "600000";
 });
-
-/** lib/email/worker.ts keeps its state here; it has no stop function, so tests stop it by hand. */
-const WORKER_KEY = Symbol.for("keysmith.outbox-worker");
-type WorkerState = { running: boolean; timer?: ReturnType<typeof setInterval> };
-
-async function stopOutboxWorker() {
-  const g = globalThis as typeof globalThis & { [WORKER_KEY]?: WorkerState };
-  const state = g[WORKER_KEY];
-  if (!state) return;
-  clearInterval(state.timer);
-  await vi.waitFor(() => expect(state.running).toBe(false), { timeout: 10_000 });
-  delete g[WORKER_KEY];
-}
 
 describe.each(testDatabases)("outbox worker on $name", ({ name }) => {
   let app: AppDb;

@@ -4,7 +4,8 @@ import { backoffMs, deliverDue, MAX_ATTEMPTS, mailProvider } from "@/lib/email/d
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ROLE_LABELS, type ApiPermission } from "@/lib/authz";
 import { displayParts, maskToken } from "@/lib/tokens/format";
-import { issueToken, regenerateToken, TokenError, type ChangeMeta, type TokenView } from "@/lib/tokens/service";
+import { DomainError } from "@/lib/errors";
+import { issueToken, regenerateToken, type ChangeMeta, type TokenView } from "@/lib/tokens/service";
 
 import { testDatabases } from "../support/databases";
 import { startFakeResend, type FakeResend, type FakeResendMail } from "../support/fake-resend";
@@ -12,7 +13,7 @@ import { actorFor, addMember, createOrgWithAdmin, uniq } from "../support/fixtur
 import { openReopenableDb, type ReopenableDb } from "../support/reopenable-db";
 import { openTestDb, type TestDb } from "../support/test-db";
 
-/** SPEC §5: token e-mail to every org admin, through a transactional outbox, with retries and idempotency keys. */
+/** docs/contract.md §5: token e-mail to every org admin, through a transactional outbox, with retries and idempotency keys. */
 
 const CONSOLE_URL = "https://console.keysmith.test";
 const EMAIL_FROM = "Keysmith <alerts@keysmith.test>";
@@ -52,7 +53,7 @@ async function orgWithTwoAdmins(prisma: PrismaClient) {
 
 type Org = Awaited<ReturnType<typeof orgWithTwoAdmins>>;
 
-/** Checks one delivered mail against SPEC §5: everything an admin needs, never the secret. */
+/** Checks one delivered mail against docs/contract.md §5: everything an admin needs, never the secret. */
 function expectTokenMail(
   mail: FakeResendMail,
   { org, creator }: Pick<Org, "org" | "creator">,
@@ -431,7 +432,7 @@ describe.each(testDatabases)("e-mail outbox on $name", ({ name }) => {
     const first = await issue();
     expect(await outbox(org.id)).toHaveLength(2);
 
-    await expect(issue(db.prisma, first.token.name)).rejects.toBeInstanceOf(TokenError);
+    await expect(issue(db.prisma, first.token.name)).rejects.toBeInstanceOf(DomainError);
     await expect(issue(db.prisma, first.token.name)).rejects.toMatchObject({ status: 409, field: "name" });
     expect(await db.prisma.token.count({ where: { orgId: org.id } })).toBe(1);
     expect(await outbox(org.id)).toHaveLength(2);

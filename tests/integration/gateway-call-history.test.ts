@@ -10,7 +10,8 @@ import { getDb } from "@/lib/db/client";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { createGateway } from "@/lib/gateways/service";
 import { issueToken, type ChangeMeta } from "@/lib/tokens/service";
-import { flushUsage, recordGatewayCall, utcDay } from "@/lib/tokens/usage";
+import { utcDay } from "@/lib/time";
+import { flushUsage, recordGatewayCall } from "@/lib/tokens/usage";
 
 import { openAppDbWithOrg, type AppDb } from "../support/app-db";
 import { testDatabases } from "../support/databases";

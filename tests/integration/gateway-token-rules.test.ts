@@ -1,5 +1,5 @@
 /**
- * A gateway token's own rules (SPEC §9) on the gateway API, over a real
+ * A gateway token's own rules (docs/contract.md §7) on the gateway API, over a real
  * socket (tests/support/route-server.ts) against the app's own db(): its
  * model allowlist, its monthly input+output token budget, and the rate limit
  * and IP allowlist every token kind has.
@@ -7,8 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { monthStart, nextMonthStart, type TokenRules } from "@/lib/tokens/rules";
-import { issueToken, tokenView, TokenError, updateTokenRules } from "@/lib/tokens/service";
+import type { TokenRules } from "@/lib/schemas/tokens";
+import { monthStart, nextMonthStart } from "@/lib/time";
+import { DomainError } from "@/lib/errors";
+import { issueToken, tokenView, updateTokenRules } from "@/lib/tokens/service";
 import { GATHER_MS, REFRESH_MS } from "@/lib/gateways/budget";
 import { flushUsage } from "@/lib/tokens/usage";
 
@@ -292,10 +294,10 @@ describe.each(testDatabases)("gateway token rules on $name", ({ name }) => {
       const t = await issue(rules({ allowedModels: [MODEL_A] }));
 
       const error = await updateTokenRules(prisma, o.meta, t.id, rules({ allowedModels: [MODEL_B, "model-z"] })).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(TokenError);
+      expect(error).toBeInstanceOf(DomainError);
       expect(error).toMatchObject({ field: "allowedModels", status: 400 });
-      expect((error as TokenError).message).toContain("model-z");
-      expect((error as TokenError).message).not.toContain(MODEL_B);
+      expect((error as DomainError).message).toContain("model-z");
+      expect((error as DomainError).message).not.toContain(MODEL_B);
 
       expect((await prisma.token.findUniqueOrThrow({ where: { id: t.id } })).allowedModels).toEqual([MODEL_A]);
       expect(await prisma.auditEvent.count({ where: { targetId: t.id, action: "token.rules_updated" } })).toBe(0);
@@ -311,7 +313,7 @@ describe.each(testDatabases)("gateway token rules on $name", ({ name }) => {
         createdById: o.admin.id,
         rules: rules({ allowedModels: ["model-z"] }),
       }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(TokenError);
+      expect(error).toBeInstanceOf(DomainError);
       expect(error).toMatchObject({ field: "allowedModels" });
       expect(await prisma.token.count({ where: { name: tokenName } })).toBe(0);
     });
@@ -354,7 +356,7 @@ describe.each(testDatabases)("gateway token rules on $name", ({ name }) => {
       const other = await createGatewayOrg(prisma);
       const t = await issue();
       const error = await updateTokenRules(prisma, other.meta, t.id, rules({ rateLimitPerMinute: 1 })).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(TokenError);
+      expect(error).toBeInstanceOf(DomainError);
       expect(error).toMatchObject({ status: 404 });
       expect((await prisma.token.findUniqueOrThrow({ where: { id: t.id } })).rateLimitPerMinute).toBeNull();
     });

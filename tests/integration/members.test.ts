@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { acceptInvitation, changeRole, findInvitation, inviteMember, MemberError, removeMember } from "@/lib/members";
+import { DomainError } from "@/lib/errors";
+import { acceptInvitation, findInvitation, inviteMember } from "@/lib/members/invitations";
+import { changeRole, removeMember } from "@/lib/members/service";
 
 import { testDatabases } from "../support/databases";
 import { addMember, contextFor, createOrgWithAdmin, createTokenRow, createUser } from "../support/fixtures";
@@ -53,7 +55,7 @@ describe.each(testDatabases)("members on $name", ({ name }) => {
       const { org, invitee, secret } = await invite();
       const stranger = await createUser(db.prisma, "stranger");
 
-      await expect(acceptInvitation(db.prisma, secret, stranger)).rejects.toThrow(MemberError);
+      await expect(acceptInvitation(db.prisma, secret, stranger)).rejects.toThrow(DomainError);
       expect(await roleOf(stranger.id, org.id)).toBeNull();
       // The refused attempt does not use the invitation up.
       expect(await acceptInvitation(db.prisma, secret, invitee)).toBe(org.slug);
@@ -62,19 +64,19 @@ describe.each(testDatabases)("members on $name", ({ name }) => {
     it("can be accepted only once", async () => {
       const { invitee, secret } = await invite();
       await acceptInvitation(db.prisma, secret, invitee);
-      await expect(acceptInvitation(db.prisma, secret, invitee)).rejects.toThrow(MemberError);
+      await expect(acceptInvitation(db.prisma, secret, invitee)).rejects.toThrow(DomainError);
     });
 
     it("refuses an unknown secret", async () => {
       const invitee = await createUser(db.prisma, "nobody-invited");
-      await expect(acceptInvitation(db.prisma, "made-up-secret", invitee)).rejects.toThrow(MemberError);
+      await expect(acceptInvitation(db.prisma, "made-up-secret", invitee)).rejects.toThrow(DomainError);
     });
 
     it("replaces a pending invitation for the same address", async () => {
       const { org, admin, invitee, secret: first } = await invite("VIEWER");
       const second = await inviteMember(db.prisma, { ...contextFor(org.id, admin), invitedById: admin.id }, invitee.email, "ADMIN");
 
-      await expect(acceptInvitation(db.prisma, first, invitee)).rejects.toThrow(MemberError);
+      await expect(acceptInvitation(db.prisma, first, invitee)).rejects.toThrow(DomainError);
       await acceptInvitation(db.prisma, second, invitee);
       expect(await roleOf(invitee.id, org.id)).toBe("ADMIN");
     });
@@ -84,7 +86,7 @@ describe.each(testDatabases)("members on $name", ({ name }) => {
       const { user } = await addMember(db.prisma, org.id, "VIEWER");
       await expect(
         inviteMember(db.prisma, { ...contextFor(org.id, admin), invitedById: admin.id }, user.email, "ADMIN"),
-      ).rejects.toThrow(MemberError);
+      ).rejects.toThrow(DomainError);
     });
   });
 
@@ -105,7 +107,7 @@ describe.each(testDatabases)("members on $name", ({ name }) => {
 
       await changeRole(db.prisma, ctx, membership.id, "VIEWER");
       expect(await roleOf(admin.id, org.id)).toBe("VIEWER");
-      await expect(changeRole(db.prisma, ctx, other.membership.id, "VIEWER")).rejects.toThrow(MemberError);
+      await expect(changeRole(db.prisma, ctx, other.membership.id, "VIEWER")).rejects.toThrow(DomainError);
 
       const event = await db.prisma.auditEvent.findFirstOrThrow({ where: { orgId: org.id, action: "member.role_changed" } });
       expect(event.metadata).toEqual({ from: "ADMIN", to: "VIEWER" });
@@ -203,10 +205,10 @@ describe.each(testDatabases)("members on $name", ({ name }) => {
       const victim = await addMember(db.prisma, b.org.id, "DEVELOPER");
 
       await expect(removeMember(db.prisma, contextFor(a.org.id, a.admin), victim.membership.id)).rejects.toThrow(
-        MemberError,
+        DomainError,
       );
       await expect(changeRole(db.prisma, contextFor(a.org.id, a.admin), victim.membership.id, "ADMIN")).rejects.toThrow(
-        MemberError,
+        DomainError,
       );
       expect(await roleOf(victim.user.id, b.org.id)).toBe("DEVELOPER");
     });

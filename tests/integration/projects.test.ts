@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createProject, deleteProject, ProjectNameTaken, renameProject } from "@/lib/projects";
+import { createProject, deleteProject, renameProject } from "@/lib/projects/service";
 
 import { testDatabases } from "../support/databases";
 import { createOrgWithAdmin, createTokenRow } from "../support/fixtures";
@@ -46,7 +46,7 @@ describe.each(testDatabases)("projects on $name", ({ name }) => {
     const { org, ctx } = await setup();
     await createProject(db.prisma, ctx, "API");
 
-    await expect(createProject(db.prisma, ctx, "API")).rejects.toBeInstanceOf(ProjectNameTaken);
+    await expect(createProject(db.prisma, ctx, "API")).rejects.toMatchObject({ code: "conflict", field: "name" });
     expect(await db.prisma.project.count({ where: { orgId: org.id } })).toBe(1);
     expect(await auditOf(org.id)).toHaveLength(1);
 
@@ -61,7 +61,7 @@ describe.each(testDatabases)("projects on $name", ({ name }) => {
     await createProject(db.prisma, ctx, "Mobile");
 
     expect(await renameProject(db.prisma, ctx, web.id, "Website")).toMatchObject({ id: web.id, name: "Website" });
-    await expect(renameProject(db.prisma, ctx, web.id, "Mobile")).rejects.toBeInstanceOf(ProjectNameTaken);
+    await expect(renameProject(db.prisma, ctx, web.id, "Mobile")).rejects.toMatchObject({ code: "conflict", field: "name" });
     expect((await db.prisma.project.findUniqueOrThrow({ where: { id: web.id } })).name).toBe("Website");
 
     const renamed = (await auditOf(org.id)).filter((e) => e.action === "project.renamed");
@@ -73,8 +73,8 @@ describe.each(testDatabases)("projects on $name", ({ name }) => {
     const theirs = await setup();
     const project = await createProject(db.prisma, theirs.ctx, "Secret");
 
-    expect(await renameProject(db.prisma, mine.ctx, project.id, "Pwned")).toBeNull();
-    expect(await deleteProject(db.prisma, mine.ctx, project.id)).toBe(false);
+    await expect(renameProject(db.prisma, mine.ctx, project.id, "Pwned")).rejects.toMatchObject({ code: "not_found" });
+    await expect(deleteProject(db.prisma, mine.ctx, project.id)).rejects.toMatchObject({ code: "not_found" });
     expect(await db.prisma.project.findUniqueOrThrow({ where: { id: project.id } })).toMatchObject({ name: "Secret" });
     expect(await auditOf(mine.org.id)).toHaveLength(0);
   });
@@ -87,7 +87,7 @@ describe.each(testDatabases)("projects on $name", ({ name }) => {
     const elsewhere = await createTokenRow(db.prisma, { orgId: org.id, kind: "WORKSPACE", createdById: admin.id, projectId: kept.id });
     const orgWide = await createTokenRow(db.prisma, { orgId: org.id, kind: "WORKSPACE", createdById: admin.id });
 
-    expect(await deleteProject(db.prisma, ctx, doomed.id)).toBe(true);
+    expect(await deleteProject(db.prisma, ctx, doomed.id)).toEqual({ revoked: 1 });
 
     expect(await db.prisma.project.findUnique({ where: { id: doomed.id } })).toBeNull();
     const token = (id: string) => db.prisma.token.findUniqueOrThrow({ where: { id } });
@@ -97,6 +97,9 @@ describe.each(testDatabases)("projects on $name", ({ name }) => {
 
     const deleted = (await auditOf(org.id)).find((e) => e.action === "project.deleted");
     expect(deleted).toMatchObject({ targetId: doomed.id, targetLabel: "Doomed", metadata: { revokedTokens: 1 } });
-    expect(await deleteProject(db.prisma, ctx, doomed.id)).toBe(false);
+    // Each revoked token has its own entry, saying why.
+    const revokedEntries = (await auditOf(org.id)).filter((e) => e.action === "token.revoked");
+    expect(revokedEntries).toEqual([expect.objectContaining({ targetId: scoped.id, metadata: expect.objectContaining({ reason: 'project "Doomed" deleted' }) })]);
+    await expect(deleteProject(db.prisma, ctx, doomed.id)).rejects.toMatchObject({ code: "not_found" });
   });
 });

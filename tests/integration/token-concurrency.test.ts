@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { hashToken } from "@/lib/tokens/format";
-import { issueToken, regenerateToken, TokenError, type ChangeMeta, type IssueInput } from "@/lib/tokens/service";
+import { DomainError } from "@/lib/errors";
+import { issueToken, regenerateToken, type ChangeMeta, type IssueInput } from "@/lib/tokens/service";
 import { verifyToken } from "@/lib/tokens/verify";
 
 import { testDatabases } from "../support/databases";
@@ -40,7 +41,7 @@ describe.each(testDatabases)("token concurrency on $name", ({ name }) => {
 
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
       const [rejected] = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-      expect(rejected.reason).toBeInstanceOf(TokenError);
+      expect(rejected.reason).toBeInstanceOf(DomainError);
       expect(rejected.reason).toMatchObject({ status: 409, field: "name" });
       expect(await db.prisma.token.count({ where: { orgId: org.id, name: tokenName } })).toBe(1);
       expect(await db.prisma.auditEvent.count({ where: { orgId: org.id, action: "token.created", targetLabel: tokenName } })).toBe(1);

@@ -1,5 +1,5 @@
 /**
- * A token's IP allowlist and rate limit (SPEC §9) on the Workspace API,
+ * A token's IP allowlist and rate limit (docs/contract.md §7) on the Workspace API,
  * through the route modules' handlers against the app's own db(). The client
  * address is the x-keysmith-client-ip header, as the app's server stamps it.
  */
@@ -11,7 +11,7 @@ import * as meRoute from "@/app/api/v1/app/me/route";
 import * as projectRoute from "@/app/api/v1/app/projects/[id]/route";
 import * as projectsRoute from "@/app/api/v1/app/projects/route";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import type { TokenRules } from "@/lib/tokens/rules";
+import type { TokenRules } from "@/lib/schemas/tokens";
 import { regenerateToken, updateTokenRules, type ChangeMeta } from "@/lib/tokens/service";
 import { flushUsage } from "@/lib/tokens/usage";
 

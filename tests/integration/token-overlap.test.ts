@@ -1,5 +1,5 @@
 /**
- * Rotation with overlap (SPEC §9): after a regeneration with an overlap the
+ * Rotation with overlap (docs/contract.md §7): after a regeneration with an overlap the
  * previous secret keeps working until then, next to the new one; a token has
  * at most one previous secret. Exercised through the Workspace API's /me
  * route against the app's own db(), so the verification cache is in play.

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 
 import { DEFAULT_MAX_BODY_BYTES, MAX_JSON_DEPTH, parseJson } from "@/lib/api/body";
-import { toErrorResponse } from "@/lib/api/handler";
+import { toErrorResponse } from "@/lib/api/responses";
 
 /**
  * lib/api/body.ts on in-process Requests: the media type, the byte cap (at the

@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 
 import * as messagesRoute from "@/app/api/gpt/v1/messages/route";
 import { open, seal } from "@/lib/crypto/secret-box";
-import { createGateway, GatewayError, updateGateway, type GatewayInput } from "@/lib/gateways/service";
+import { DomainError } from "@/lib/errors";
+import { createGateway, updateGateway, type GatewayInput } from "@/lib/gateways/service";
 import { LOOP_MESSAGE } from "@/lib/gateways/hop";
 import { setUpstreamLookup } from "@/lib/gateways/upstream";
 import type { Lookup } from "@/lib/net/egress";
@@ -267,9 +268,9 @@ describe.each(testDatabases)("gateway upstream egress rules on $name", ({ name }
       const before = await app.prisma.gateway.count();
       for (const url of [...thisMachine(internal.port), ...INTERNAL_RANGES]) {
         const error = await createGateway(app.prisma, o.meta, input(url, UPSTREAM_KEY)).catch((e: unknown) => e);
-        expect(error, url).toBeInstanceOf(GatewayError);
-        expect((error as GatewayError).field).toBe("upstreamBaseUrl");
-        expect((error as GatewayError).message).toMatch(/^Not allowed as an upstream: .*(address|name)/);
+        expect(error, url).toBeInstanceOf(DomainError);
+        expect((error as DomainError).field).toBe("upstreamBaseUrl");
+        expect((error as DomainError).message).toMatch(/^Not allowed as an upstream: .*(address|name)/);
       }
       expect(await app.prisma.gateway.count()).toBe(before);
     });
@@ -278,7 +279,7 @@ describe.each(testDatabases)("gateway upstream egress rules on $name", ({ name }
       const error = await createGateway(app.prisma, o.meta, input("https://metadata.example.test", UPSTREAM_KEY), {
         lookup: resolvingTo("169.254.169.254"),
       }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(GatewayError);
+      expect(error).toBeInstanceOf(DomainError);
       expect(error).toMatchObject({ field: "upstreamBaseUrl", message: expect.stringMatching(/link-local address.*169\.254\.169\.254/) });
 
       const offline: Lookup = async () => {

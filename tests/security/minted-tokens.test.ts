@@ -16,7 +16,7 @@ import type { ApiPermission } from "@/lib/authz";
 import { getDb } from "@/lib/db/client";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
-import { changeRole } from "@/lib/members";
+import { changeRole } from "@/lib/members/service";
 import { coveredAt, startChangeFeed, stopChangeFeed } from "@/lib/tokens/change-feed";
 import { issueToken, liveMintedTokens, revokeToken, setTokenActive, type ChangeMeta } from "@/lib/tokens/service";
 import { FRESH_MS } from "@/lib/tokens/verify";

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 
-import { signUpSchema } from "@/lib/accounts";
-import { tokenNameSchema } from "@/lib/api/workspace-schemas";
+import { signUpInput as signUpSchema } from "@/lib/schemas/account";
 import { gatewayInputSchema } from "@/lib/gateways/service";
-import { orgNameSchema } from "@/lib/orgs";
-import { projectNameSchema } from "@/lib/projects";
+import { orgName as orgNameSchema } from "@/lib/schemas/orgs";
+import { projectName as projectNameSchema } from "@/lib/schemas/projects";
+import { tokenName as tokenNameSchema } from "@/lib/schemas/tokens";
 import { safeText } from "@/lib/schemas/text";
 
 /**

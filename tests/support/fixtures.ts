@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
 
-import type { Actor } from "@/lib/audit";
+import type { Actor, ChangeMeta } from "@/lib/audit/record";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Role, TokenKind } from "@/lib/generated/prisma/enums";
-import type { ChangeContext } from "@/lib/projects";
-import type { TokenRules } from "@/lib/tokens/rules";
-import { issueToken, type ChangeMeta } from "@/lib/tokens/service";
+import type { TokenRules } from "@/lib/schemas/tokens";
+import { issueToken } from "@/lib/tokens/service";
 
 /** A short random suffix so tests sharing one database never collide. */
 export function uniq(): string {
@@ -38,7 +37,7 @@ export function actorFor(user: { id: string; email: string }): Actor {
   return { type: "user", id: user.id, label: user.email };
 }
 
-export function contextFor(orgId: string, user: { id: string; email: string }): ChangeContext {
+export function contextFor(orgId: string, user: { id: string; email: string }): ChangeMeta {
   return { orgId, actor: actorFor(user), ip: "203.0.113.7", userAgent: "vitest" };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Helpers for the guard-rail tests (SPEC §9): token rules built the way the
+ * Helpers for the guard-rail tests (docs/contract.md §7): token rules built the way the
  * console's form builds them, Workspace API requests with a client address,
  * and small waits for fire-and-forget writes and minute-based windows.
  */
@@ -8,11 +8,11 @@ import { setTimeout as delay } from "node:timers/promises";
 import { expect } from "vitest";
 
 import { CLIENT_IP_HEADER } from "@/lib/request-info";
-import { rulesInputSchema, type TokenRules } from "@/lib/tokens/rules";
+import { rulesInput, type TokenRules } from "@/lib/schemas/tokens";
 
 /** Rules as the console's form submits them (strings), parsed by the real schema. */
 export function rules(input: { ipAllowlist?: string; rateLimitPerMinute?: number; allowedModels?: string[]; monthlyTokenBudget?: number } = {}): TokenRules {
-  return rulesInputSchema.parse({
+  return rulesInput.parse({
     ipAllowlist: input.ipAllowlist ?? "",
     rateLimitPerMinute: input.rateLimitPerMinute === undefined ? "" : String(input.rateLimitPerMinute),
     allowedModels: input.allowedModels ?? [],

@@ -1,5 +1,5 @@
 /**
- * The Workspace API (`/api/v1/app/*`, SPEC §4), exercised in-process through the
+ * The Workspace API (`/api/v1/app/*`, docs/contract.md §4), exercised in-process through the
  * route modules' exported handlers against the app's own `db()`. One test file
  * per database kind calls workspaceApiSuite(kind): `db()` is cached per process.
  */
@@ -12,13 +12,14 @@ import * as projectRoute from "@/app/api/v1/app/projects/[id]/route";
 import * as projectsRoute from "@/app/api/v1/app/projects/route";
 import * as tokenRoute from "@/app/api/v1/app/tokens/[id]/route";
 import * as tokensRoute from "@/app/api/v1/app/tokens/route";
-import { UNAUTHENTICATED } from "@/lib/api/errors";
-import { memberList, meResponse, project as projectSchema, tokenMetadata } from "@/lib/api/workspace-schemas";
+import { UNAUTHENTICATED } from "@/lib/api/responses";
+import { memberList, meResponse, project as projectSchema, tokenMetadata } from "@/lib/schemas/workspace-api";
 import type { ApiPermission } from "@/lib/authz";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
-import { changeRole } from "@/lib/members";
-import { displayParts, generateToken, hashToken, maskToken, parseToken, type TokenKind } from "@/lib/tokens/format";
+import { changeRole } from "@/lib/members/service";
+import type { TokenKind } from "@/lib/generated/prisma/enums";
+import { displayParts, generateToken, hashToken, maskToken, parseToken } from "@/lib/tokens/format";
 import { issueToken, regenerateToken, revokeToken, setTokenActive } from "@/lib/tokens/service";
 import { flushUsage } from "@/lib/tokens/usage";
 

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { API_PERMISSIONS, can, canManageToken, roleAtLeast, rolePermissions, type Action } from "@/lib/authz";
 import type { Role } from "@/lib/generated/prisma/enums";
 
-// SPEC §1, row by row: the roles that may take each console action.
-const SPEC_TABLE: Record<Action, Role[]> = {
+// docs/contract.md §1, row by row: the roles that may take each console action.
+const CONTRACT_TABLE: Record<Action, Role[]> = {
   "org:read": ["VIEWER", "DEVELOPER", "ADMIN"],
   "projects:write": ["DEVELOPER", "ADMIN"],
   "tokens:create": ["DEVELOPER", "ADMIN"],
@@ -18,7 +18,7 @@ const ROLES: Role[] = ["VIEWER", "DEVELOPER", "ADMIN"];
 const KINDS = ["WORKSPACE", "GATEWAY", "ORGANIZATION"] as const;
 
 describe("can(role, action)", () => {
-  const cases = Object.entries(SPEC_TABLE).flatMap(([action, allowed]) =>
+  const cases = Object.entries(CONTRACT_TABLE).flatMap(([action, allowed]) =>
     ROLES.map((role) => ({ action: action as Action, role, expected: allowed.includes(role) })),
   );
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { echoReply, echoStream } from "@/lib/gateways/echo";
 import { approximateTokens, messagesRequest, type MessagesRequest } from "@/lib/gateways/messages";
-import { parseModelList } from "@/lib/gateways/service";
+import { parseModelList } from "@/lib/schemas/gateways";
 
 const request = (over: Partial<MessagesRequest> = {}): MessagesRequest => ({
   model: "keysmith-echo-1",

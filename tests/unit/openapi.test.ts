@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 
 import { OPERATIONS } from "@/lib/api/openapi";
-import { createProjectBody, createTokenBody, updateProjectBody } from "@/lib/api/workspace-schemas";
+import { createProjectBody, createTokenBody, updateProjectBody } from "@/lib/schemas/workspace-api";
 import { API_PERMISSIONS } from "@/lib/authz";
 import * as meRoute from "@/app/api/v1/app/me/route";
 import * as membersRoute from "@/app/api/v1/app/members/route";

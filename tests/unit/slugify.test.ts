@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { SLUG_PATTERN, slugify } from "@/lib/orgs";
+import { SLUG_PATTERN, slugify } from "@/lib/schemas/orgs";
 
 describe("slugify", () => {
   it.each([

@@ -13,8 +13,8 @@ import {
   parseToken,
   PREFIX_LENGTH,
   TOKEN_LENGTH,
-  type TokenKind,
 } from "@/lib/tokens/format";
+import type { TokenKind } from "@/lib/tokens/kinds";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const KINDS: Array<[TokenKind, string]> = [

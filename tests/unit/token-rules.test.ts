@@ -2,18 +2,11 @@ import { randomBytes } from "node:crypto";
 
 import { describe, expect, it } from "vitest";
 
-import {
-  compileAllowlist,
-  monthStart,
-  nextMonthStart,
-  parseIpAllowlist,
-  parseIpRule,
-  rateHeaders,
-  rulesFromForm,
-  rulesInputSchema,
-  takeRate,
-} from "@/lib/tokens/rules";
-import { OVERLAP_CHOICES, overlapMs } from "@/lib/tokens/overlap";
+import { formValues } from "@/lib/schemas/form";
+import { OVERLAP_CHOICES, overlapMs, parseIpAllowlist, parseIpRule, rulesInput as rulesInputSchema } from "@/lib/schemas/tokens";
+import { monthStart, nextMonthStart } from "@/lib/time";
+import { compileAllowlist } from "@/lib/tokens/ip-allowlist";
+import { rateHeaders, takeRate } from "@/lib/tokens/rate-window";
 
 /** Rate windows live in one process-wide map keyed by token id: every test uses ids of its own. */
 const tokenId = () => `tok_${randomBytes(6).toString("hex")}`;
@@ -349,20 +342,24 @@ describe("rulesInputSchema", () => {
   });
 });
 
-describe("rulesFromForm", () => {
-  it("reads the form's fields, every checked model, and blanks for missing fields", () => {
+describe("the rules form, read with formValues", () => {
+  it("reads the form's fields and every checked model; a missing field means no rule", () => {
     const form = new FormData();
     form.set("ipAllowlist", "10.0.0.0/8");
     form.set("rateLimitPerMinute", "30");
     form.append("allowedModels", "model-a");
     form.append("allowedModels", "model-b");
-    expect(rulesFromForm(form)).toEqual({ ipAllowlist: "10.0.0.0/8", rateLimitPerMinute: "30", allowedModels: ["model-a", "model-b"], monthlyTokenBudget: "" });
-    expect(rulesInputSchema.parse(rulesFromForm(form))).toEqual({
+    expect(formValues(form)).toEqual({ ipAllowlist: "10.0.0.0/8", rateLimitPerMinute: "30", allowedModels: ["model-a", "model-b"] });
+    expect(rulesInputSchema.parse(formValues(form))).toEqual({
       ipAllowlist: ["10.0.0.0/8"],
       rateLimitPerMinute: 30,
       allowedModels: ["model-a", "model-b"],
       monthlyTokenBudget: null,
     });
-    expect(rulesFromForm(new FormData())).toEqual({ ipAllowlist: "", rateLimitPerMinute: "", allowedModels: [], monthlyTokenBudget: "" });
+    // One ticked checkbox posts one value, not a list.
+    const one = new FormData();
+    one.set("allowedModels", "model-a");
+    expect(rulesInputSchema.parse(formValues(one)).allowedModels).toEqual(["model-a"]);
+    expect(rulesInputSchema.parse(formValues(new FormData()))).toEqual({ ipAllowlist: [], rateLimitPerMinute: null, allowedModels: [], monthlyTokenBudget: null });
   });
 });

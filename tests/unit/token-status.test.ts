@@ -1,13 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import {
-  allowedActions,
-  authenticates,
-  displayStatus,
-  expiresAt,
-  expirySchema,
-  type DisplayStatus,
-} from "@/lib/tokens/status";
+import { expiresAt, expiryInput as expirySchema } from "@/lib/schemas/tokens";
+import { allowedActions, authenticates, displayStatus, type DisplayStatus } from "@/lib/tokens/status";
 
 const DAY = 86_400_000;
 const NOW = new Date("2031-06-15T12:34:56.789Z");

@@ -3,17 +3,17 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
 import { SignUpForm } from "@/components/auth/sign-up-form";
-import { getDb } from "@/lib/db/client";
-import { findInvitation } from "@/lib/members";
-import { currentUser } from "@/lib/session";
+import { publicPage } from "@/lib/auth/session";
+import { findInvitation } from "@/lib/members/invitations";
 
 export const metadata: Metadata = { title: "Create an account" };
 
 export default async function SignUpPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  if (await currentUser()) redirect("/");
+  const { user, db } = await publicPage();
+  if (user) redirect("/");
   const secret = typeof params.invite === "string" ? params.invite : undefined;
-  const invitation = secret ? await findInvitation(await getDb(), secret) : null;
+  const invitation = secret ? await findInvitation(db, secret) : null;
   return (
     <AuthCard
       title={invitation ? `Join ${invitation.org.name}` : "Create your account"}

@@ -4,16 +4,16 @@ import { AuthCard } from "@/components/auth/auth-card";
 import { AcceptInvitationForm } from "@/components/orgs/accept-invitation";
 import { buttonClasses } from "@/components/ui/button";
 import { ROLE_LABELS } from "@/lib/authz";
-import { getDb } from "@/lib/db/client";
-import { findInvitation } from "@/lib/members";
-import { currentUser } from "@/lib/session";
+import { publicPage } from "@/lib/auth/session";
+import { findInvitation } from "@/lib/members/invitations";
 
 export const metadata: Metadata = { title: "Invitation", referrer: "no-referrer" };
 export const dynamic = "force-dynamic";
 
 export default async function InvitationPage({ params }: { params: Promise<{ secret: string }> }) {
   const { secret } = await params;
-  const invitation = await findInvitation(await getDb(), secret);
+  const { user, db } = await publicPage();
+  const invitation = await findInvitation(db, secret);
   if (!invitation) {
     return (
       <AuthCard title="Invitation not valid" subtitle="This invitation link has expired, was revoked, or was already used. Ask an admin for a new one.">
@@ -23,7 +23,6 @@ export default async function InvitationPage({ params }: { params: Promise<{ sec
       </AuthCard>
     );
   }
-  const user = await currentUser();
   const here = `/invite/${secret}`;
   const title = `Join ${invitation.org.name}`;
   const subtitle = (

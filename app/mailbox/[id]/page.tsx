@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Card } from "@/components/ui/card";
-import { getDb } from "@/lib/db/client";
+import { userPage } from "@/lib/auth/session";
 import { mailProvider } from "@/lib/email/delivery";
-import { requireUser } from "@/lib/session";
+import { mailFor } from "@/lib/email/mailbox";
 
 export const metadata: Metadata = { title: "Dev mailbox" };
 export const dynamic = "force-dynamic";
@@ -12,8 +12,8 @@ export const dynamic = "force-dynamic";
 export default async function MailPage({ params }: { params: Promise<{ id: string }> }) {
   if (mailProvider() !== "mailbox") notFound();
   const { id } = await params;
-  const user = await requireUser(`/mailbox/${id}`);
-  const mail = await (await getDb()).outboxEmail.findFirst({ where: { id, to: user.email } });
+  const { user, db } = await userPage(`/mailbox/${id}`);
+  const mail = await mailFor(db, user.email, id);
   if (!mail) notFound();
   return (
     <main className="mx-auto max-w-3xl px-4 py-10">

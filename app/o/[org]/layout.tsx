@@ -2,13 +2,13 @@ import type { ReactNode } from "react";
 import { AppShell } from "@/components/shell/app-shell";
 import { navItems } from "@/components/shell/nav";
 import { mailProvider } from "@/lib/email/delivery";
-import { requireOrg, userOrgs } from "@/lib/session";
+import { orgPage, userOrgs } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
 
 export default async function OrgLayout({ children, params }: { children: ReactNode; params: Promise<{ org: string }> }) {
   const { org: slug } = await params;
-  const ctx = await requireOrg(slug);
+  const ctx = await orgPage(slug);
   const orgs = (await userOrgs(ctx.user.id)).map((m) => ({ slug: m.org.slug, name: m.org.name, role: m.role }));
   return (
     <AppShell

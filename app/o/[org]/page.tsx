@@ -1,20 +1,17 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, PageHeader } from "@/components/ui/card";
+import { CodeBlock } from "@/components/ui/code-block";
 import { ROLE_LABELS } from "@/lib/authz";
-import { getDb } from "@/lib/db/client";
-import { requireOrg } from "@/lib/session";
+import { orgPage } from "@/lib/auth/session";
+import { orgCounts } from "@/lib/orgs/service";
+import { publicOrigin } from "@/lib/request-info";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage({ params }: { params: Promise<{ org: string }> }) {
-  const ctx = await requireOrg((await params).org);
-  const prisma = await getDb();
-  const [projects, members, liveTokens] = await Promise.all([
-    prisma.project.count({ where: { orgId: ctx.org.id } }),
-    prisma.membership.count({ where: { orgId: ctx.org.id } }),
-    prisma.token.count({ where: { orgId: ctx.org.id, status: "ACTIVE" } }),
-  ]);
+  const ctx = await orgPage((await params).org);
+  const { projects, members, activeTokens: liveTokens } = await orgCounts(ctx.db, ctx.org.id);
   const base = `/o/${ctx.org.slug}`;
   const stats = [
     { label: "Active tokens", value: liveTokens, href: `${base}/tokens/workspace` },
@@ -45,9 +42,7 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
       <Card className="mt-6 p-6">
         <h2 className="text-base font-semibold text-zinc-900">Verify a token</h2>
         <p className="mt-1 text-sm text-zinc-600">Any Keysmith token can be checked with one request:</p>
-        <pre className="mt-3 overflow-x-auto rounded-md bg-zinc-900 p-4 font-mono text-xs leading-relaxed text-zinc-100">
-          {`curl "$KEYSMITH_URL/api/v1/app/me" \\\n  -H "Authorization: Bearer $KEYSMITH_TOKEN" \\\n  -H "x-org: ${ctx.org.slug}"`}
-        </pre>
+        <CodeBlock label="curl" code={`curl ${publicOrigin()}/api/v1/app/me \\\n  -H "Authorization: Bearer $KEYSMITH_TOKEN" \\\n  -H "x-org: ${ctx.org.slug}"`} />
       </Card>
     </>
   );

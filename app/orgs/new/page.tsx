@@ -2,13 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthCard } from "@/components/auth/auth-card";
 import { CreateOrgForm } from "@/components/orgs/org-forms";
-import { requireUser, userOrgs } from "@/lib/session";
+import { userOrgs, userPage } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Create organization" };
 export const dynamic = "force-dynamic";
 
 export default async function NewOrgPage() {
-  const user = await requireUser("/orgs/new");
+  const { user } = await userPage("/orgs/new");
   const orgs = await userOrgs(user.id);
   return (
     <AuthCard

@@ -1,4 +1,4 @@
-import { errorResponse } from "@/lib/api/errors";
+import { errorResponse } from "@/lib/api/responses";
 
 export const dynamic = "force-dynamic";
 

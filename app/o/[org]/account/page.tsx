@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import { ChangePasswordForm, SignOutEverywhere } from "@/components/account/account-forms";
 import { Card, PageHeader } from "@/components/ui/card";
-import { requireOrg } from "@/lib/session";
+import { orgPage } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Your account" };
 
 export default async function AccountPage({ params }: { params: Promise<{ org: string }> }) {
-  const { user } = await requireOrg((await params).org);
+  const { user } = await orgPage((await params).org);
   return (
     <>
       <PageHeader title="Your account" description={`Signed in as ${user.name} (${user.email}).`} />

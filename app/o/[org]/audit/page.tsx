@@ -1,12 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { buttonClasses } from "@/components/ui/button";
 import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/card";
-import { AUDIT_ACTIONS, listAuditEvents } from "@/lib/audit-log";
-import { can } from "@/lib/authz";
-import { getDb } from "@/lib/db/client";
-import { requireOrg } from "@/lib/session";
+import { Cell, Row, Table } from "@/components/ui/table";
+import { AUDIT_ACTIONS, listAuditEvents } from "@/lib/audit/log";
+import { orgPage } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -30,13 +28,12 @@ export default async function AuditPage({
   params: Promise<{ org: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const ctx = await requireOrg((await params).org);
-  if (!can(ctx.role, "audit:read")) notFound();
+  const ctx = await orgPage((await params).org, "audit:read");
   const sp = await searchParams;
   const action = AUDIT_ACTIONS.find((a) => a === str(sp.action));
   const actor = str(sp.actor);
   const page = Math.max(1, Number.parseInt(str(sp.page) || "1", 10) || 1);
-  const result = await listAuditEvents(await getDb(), ctx.org.id, { action, actor: actor || undefined, page });
+  const result = await listAuditEvents(ctx.db, ctx.org.id, { action, actor: actor || undefined, page });
   const base = `/o/${ctx.org.slug}/audit`;
   const pageHref = (p: number) => {
     const q = new URLSearchParams();
@@ -72,38 +69,35 @@ export default async function AuditPage({
       {result.items.length === 0 ? (
         <EmptyState title="No entries match" />
       ) : (
-        <Card className="overflow-x-auto">
-          <table className="w-full min-w-[56rem] text-left text-sm">
-            <thead className="whitespace-nowrap border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500">
-              <tr>
-                <th scope="col" className="px-4 py-3 font-medium">Time (UTC)</th>
-                <th scope="col" className="px-4 py-3 font-medium">Actor</th>
-                <th scope="col" className="px-4 py-3 font-medium">Action</th>
-                <th scope="col" className="px-4 py-3 font-medium">Target</th>
-                <th scope="col" className="px-4 py-3 font-medium">From</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
-              {result.items.map((e) => (
-                <tr key={e.id} className="align-top">
-                  <td className="whitespace-nowrap px-4 py-3 font-mono text-xs text-zinc-600">{e.createdAt.toISOString().replace("T", " ").slice(0, 19)}</td>
-                  <td className="px-4 py-3">
+        <Card className="overflow-hidden">
+          <Table className="lg:min-w-[56rem]" columns={[{ label: "Time (UTC)" }, { label: "Actor" }, { label: "Action" }, { label: "Target" }, { label: "From" }]}>
+            {result.items.map((e) => (
+              <Row key={e.id}>
+                <Cell label="Time (UTC)" className="whitespace-nowrap font-mono text-xs text-zinc-600">
+                  {e.createdAt.toISOString().replace("T", " ").slice(0, 19)}
+                </Cell>
+                <Cell label="Actor">
+                  <span>
                     <span className="text-zinc-900">{e.actorLabel}</span>
                     {e.actorType === "token" && <span className="ml-1"><Badge>API token</Badge></span>}
-                  </td>
-                  <td className="px-4 py-3 font-mono text-xs text-zinc-800">{e.action}</td>
-                  <td className="px-4 py-3">
+                  </span>
+                </Cell>
+                <Cell label="Action" className="font-mono text-xs text-zinc-800">{e.action}</Cell>
+                <Cell label="Target">
+                  <span>
                     <span className="text-zinc-900">{e.targetLabel ?? e.targetId ?? "—"}</span>
                     {describe(e.metadata) && <span className="mt-0.5 block max-w-md text-xs text-zinc-500">{describe(e.metadata)}</span>}
-                  </td>
-                  <td className="px-4 py-3 text-xs text-zinc-600">
+                  </span>
+                </Cell>
+                <Cell label="From" className="text-xs text-zinc-600">
+                  <span className="min-w-0">
                     <span className="font-mono">{e.ip ?? "—"}</span>
                     {e.userAgent && <span className="mt-0.5 block max-w-[14rem] truncate" title={e.userAgent}>{e.userAgent}</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </span>
+                </Cell>
+              </Row>
+            ))}
+          </Table>
         </Card>
       )}
       {result.pageCount > 1 && (

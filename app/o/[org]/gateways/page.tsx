@@ -3,15 +3,14 @@ import Link from "next/link";
 import { GatewayFormButton } from "@/components/gateways/gateway-form";
 import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/authz";
-import { getDb } from "@/lib/db/client";
+import { orgPage } from "@/lib/auth/session";
 import { listGateways } from "@/lib/gateways/service";
-import { requireOrg } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Gateways" };
 
 export default async function GatewaysPage({ params }: { params: Promise<{ org: string }> }) {
-  const ctx = await requireOrg((await params).org);
-  const gateways = await listGateways(await getDb(), ctx.org.id);
+  const ctx = await orgPage((await params).org);
+  const gateways = await listGateways(ctx.db, ctx.org.id);
   const manage = can(ctx.role, "gateways:manage");
   return (
     <>

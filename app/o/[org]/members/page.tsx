@@ -1,21 +1,21 @@
 import type { Metadata } from "next";
 import { Badge, Card, PageHeader } from "@/components/ui/card";
+import { Cell, Row, Table } from "@/components/ui/table";
 import { InviteMemberForm, RemoveMemberButton, RevokeInvitationButton, RoleSelect } from "@/components/members/member-forms";
 import { DateTime } from "@/components/time";
 import { can, ROLE_LABELS } from "@/lib/authz";
-import { getDb } from "@/lib/db/client";
-import { listMembers, listPendingInvitations } from "@/lib/members";
-import { requireOrg } from "@/lib/session";
+import { orgPage } from "@/lib/auth/session";
+import { listPendingInvitations } from "@/lib/members/invitations";
+import { listMembers } from "@/lib/members/service";
 
 export const metadata: Metadata = { title: "Members" };
 
 export default async function MembersPage({ params }: { params: Promise<{ org: string }> }) {
-  const ctx = await requireOrg((await params).org);
-  const prisma = await getDb();
+  const ctx = await orgPage((await params).org);
   const manage = can(ctx.role, "members:manage");
   const [members, invitations] = await Promise.all([
-    listMembers(prisma, ctx.org.id),
-    manage ? listPendingInvitations(prisma, ctx.org.id) : Promise.resolve([]),
+    listMembers(ctx.db, ctx.org.id),
+    manage ? listPendingInvitations(ctx.db, ctx.org.id) : Promise.resolve([]),
   ]);
   return (
     <>
@@ -26,68 +26,65 @@ export default async function MembersPage({ params }: { params: Promise<{ org: s
           <InviteMemberForm orgSlug={ctx.org.slug} />
         </Card>
       )}
-      <Card className="overflow-x-auto">
-        <table className="w-full text-left text-sm">
-          <thead className="border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500">
-            <tr>
-              <th scope="col" className="px-5 py-3 font-medium">Member</th>
-              <th scope="col" className="px-5 py-3 font-medium">Role</th>
-              <th scope="col" className="px-5 py-3 font-medium">Joined</th>
-              {manage && <th scope="col" className="px-5 py-3 text-right font-medium"><span className="sr-only">Actions</span></th>}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100">
-            {members.map((m) => (
-              <tr key={m.id}>
-                <td className="px-5 py-3">
+      <Card className="overflow-hidden">
+        <Table
+          columns={[
+            { label: "Member" },
+            { label: "Role" },
+            { label: "Joined" },
+            ...(manage ? [{ label: "Actions", srOnly: true, align: "right" as const }] : []),
+          ]}
+        >
+          {members.map((m) => (
+            <Row key={m.id}>
+              <Cell label="Member" primary>
+                <div>
                   <p className="font-medium text-zinc-900">
                     {m.user.name} {m.user.id === ctx.user.id && <span className="text-xs font-normal text-zinc-500">(you)</span>}
                   </p>
                   <p className="text-xs text-zinc-500">{m.user.email}</p>
-                </td>
-                <td className="px-5 py-3">
-                  {manage ? (
-                    <RoleSelect orgSlug={ctx.org.slug} membershipId={m.id} role={m.role} name={m.user.name} />
-                  ) : (
-                    <Badge tone={m.role === "ADMIN" ? "brand" : "zinc"}>{ROLE_LABELS[m.role]}</Badge>
-                  )}
-                </td>
-                <td className="px-5 py-3 text-zinc-600"><DateTime value={m.createdAt} /></td>
-                {manage && (
-                  <td className="px-5 py-3 text-right">
-                    <RemoveMemberButton orgSlug={ctx.org.slug} membershipId={m.id} name={m.user.name} />
-                  </td>
+                </div>
+              </Cell>
+              <Cell label="Role">
+                {manage ? (
+                  <RoleSelect orgSlug={ctx.org.slug} membershipId={m.id} role={m.role} name={m.user.name} />
+                ) : (
+                  <Badge tone={m.role === "ADMIN" ? "brand" : "zinc"}>{ROLE_LABELS[m.role]}</Badge>
                 )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+              </Cell>
+              <Cell label="Joined" className="text-zinc-600">
+                <DateTime value={m.createdAt} />
+              </Cell>
+              {manage && (
+                <Cell label="Actions" align="right">
+                  <RemoveMemberButton orgSlug={ctx.org.slug} membershipId={m.id} name={m.user.name} />
+                </Cell>
+              )}
+            </Row>
+          ))}
+        </Table>
       </Card>
       {manage && invitations.length > 0 && (
-        <Card className="mt-6 overflow-x-auto">
-          <h2 className="border-b border-zinc-200 px-5 py-3 text-base font-semibold text-zinc-900">Pending invitations</h2>
-          <table className="w-full text-left text-sm">
-            <thead className="border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500">
-              <tr>
-                <th scope="col" className="px-5 py-2 font-medium">E-mail</th>
-                <th scope="col" className="px-5 py-2 font-medium">Role</th>
-                <th scope="col" className="px-5 py-2 font-medium">Expires</th>
-                <th scope="col" className="px-5 py-2 text-right font-medium"><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
-              {invitations.map((inv) => (
-                <tr key={inv.id}>
-                  <td className="px-5 py-3 text-zinc-900">{inv.email}</td>
-                  <td className="px-5 py-3"><Badge>{ROLE_LABELS[inv.role]}</Badge></td>
-                  <td className="px-5 py-3 text-zinc-600"><DateTime value={inv.expiresAt} /></td>
-                  <td className="px-5 py-3 text-right">
-                    <RevokeInvitationButton orgSlug={ctx.org.slug} id={inv.id} email={inv.email} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <Card className="mt-6 overflow-hidden">
+          <h2 className="border-b border-zinc-200 px-4 py-3 text-base font-semibold text-zinc-900">Pending invitations</h2>
+          <Table columns={[{ label: "E-mail" }, { label: "Role" }, { label: "Expires" }, { label: "Actions", srOnly: true, align: "right" }]}>
+            {invitations.map((inv) => (
+              <Row key={inv.id}>
+                <Cell label="E-mail" primary className="text-zinc-900">
+                  {inv.email}
+                </Cell>
+                <Cell label="Role">
+                  <Badge>{ROLE_LABELS[inv.role]}</Badge>
+                </Cell>
+                <Cell label="Expires" className="text-zinc-600">
+                  <DateTime value={inv.expiresAt} />
+                </Cell>
+                <Cell label="Actions" align="right">
+                  <RevokeInvitationButton orgSlug={ctx.org.slug} id={inv.id} email={inv.email} />
+                </Cell>
+              </Row>
+            ))}
+          </Table>
         </Card>
       )}
     </>

@@ -1,17 +1,18 @@
 import type { Metadata } from "next";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
+import { CopyButton } from "@/components/ui/copy-button";
+import { Cell, Row, Table } from "@/components/ui/table";
 import { CreateProjectForm, DeleteProjectButton, RenameProjectButton } from "@/components/projects/project-forms";
 import { DateTime } from "@/components/time";
 import { can } from "@/lib/authz";
-import { getDb } from "@/lib/db/client";
-import { listProjects } from "@/lib/projects";
-import { requireOrg } from "@/lib/session";
+import { orgPage } from "@/lib/auth/session";
+import { listProjectsWithTokens } from "@/lib/projects/service";
 
 export const metadata: Metadata = { title: "Projects" };
 
 export default async function ProjectsPage({ params }: { params: Promise<{ org: string }> }) {
-  const ctx = await requireOrg((await params).org);
-  const projects = await listProjects(await getDb(), ctx.org.id);
+  const ctx = await orgPage((await params).org);
+  const projects = await listProjectsWithTokens(ctx.db, ctx.org.id);
   const canWrite = can(ctx.role, "projects:write");
   return (
     <>
@@ -27,32 +28,42 @@ export default async function ProjectsPage({ params }: { params: Promise<{ org: 
       {projects.length === 0 ? (
         <EmptyState title="No projects yet">{canWrite ? "Create the first one above." : "A developer or admin can create one."}</EmptyState>
       ) : (
-        <Card className="overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <thead className="border-b border-zinc-200 bg-zinc-50 text-xs uppercase tracking-wide text-zinc-500">
-              <tr>
-                <th scope="col" className="px-5 py-3 font-medium">Name</th>
-                <th scope="col" className="px-5 py-3 font-medium">ID</th>
-                <th scope="col" className="px-5 py-3 font-medium">Created</th>
-                {canWrite && <th scope="col" className="px-5 py-3 text-right font-medium"><span className="sr-only">Actions</span></th>}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
-              {projects.map((p) => (
-                <tr key={p.id}>
-                  <td className="px-5 py-3 font-medium text-zinc-900">{p.name}</td>
-                  <td className="px-5 py-3 font-mono text-xs text-zinc-500">{p.id}</td>
-                  <td className="px-5 py-3 text-zinc-600"><DateTime value={p.createdAt} /></td>
-                  {canWrite && (
-                    <td className="px-5 py-3 text-right">
-                      <RenameProjectButton orgSlug={ctx.org.slug} project={{ id: p.id, name: p.name }} />
-                      <DeleteProjectButton orgSlug={ctx.org.slug} project={{ id: p.id, name: p.name }} />
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <Card className="overflow-hidden">
+          <Table
+            columns={[
+              { label: "Name" },
+              { label: "Tokens" },
+              { label: "ID" },
+              { label: "Created" },
+              ...(canWrite ? [{ label: "Actions", srOnly: true, align: "right" as const }] : []),
+            ]}
+          >
+            {projects.map((p) => (
+              <Row key={p.id}>
+                <Cell label="Name" primary className="font-medium text-zinc-900">
+                  {p.name}
+                </Cell>
+                <Cell label="Tokens" className="tabular-nums text-zinc-600">
+                  {p.liveTokens} live
+                </Cell>
+                <Cell label="ID">
+                  <span className="inline-flex items-center gap-1.5 font-mono text-xs text-zinc-500">
+                    {p.id}
+                    <CopyButton text={p.id} what={`ID of ${p.name}`} className="rounded px-1.5 py-0.5 font-sans text-xs text-brand-700 hover:bg-brand-50" />
+                  </span>
+                </Cell>
+                <Cell label="Created" className="text-zinc-600">
+                  <DateTime value={p.createdAt} />
+                </Cell>
+                {canWrite && (
+                  <Cell label="Actions" align="right" className="whitespace-nowrap">
+                    <RenameProjectButton orgSlug={ctx.org.slug} project={{ id: p.id, name: p.name }} />
+                    <DeleteProjectButton orgSlug={ctx.org.slug} project={{ id: p.id, name: p.name, liveTokens: p.liveTokens }} />
+                  </Cell>
+                )}
+              </Row>
+            ))}
+          </Table>
         </Card>
       )}
     </>

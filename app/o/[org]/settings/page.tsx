@@ -1,15 +1,12 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { Card, PageHeader } from "@/components/ui/card";
 import { RenameOrgForm } from "@/components/orgs/org-forms";
-import { can } from "@/lib/authz";
-import { requireOrg } from "@/lib/session";
+import { orgPage } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage({ params }: { params: Promise<{ org: string }> }) {
-  const ctx = await requireOrg((await params).org);
-  if (!can(ctx.role, "org:manage")) notFound();
+  const ctx = await orgPage((await params).org, "org:manage");
   return (
     <>
       <PageHeader title="Settings" description="Organization details." />

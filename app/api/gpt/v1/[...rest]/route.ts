@@ -1,4 +1,4 @@
-import { errorResponse } from "@/lib/api/errors";
+import { errorResponse } from "@/lib/api/responses";
 import { cameFromGateway, LOOP_MESSAGE, LOOP_STATUS } from "@/lib/gateways/hop";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 import { parseJson } from "@/lib/api/body";
-import { ApiError } from "@/lib/api/errors";
-import { tokenRoute } from "@/lib/api/handler";
+import { ApiError } from "@/lib/api/responses";
+import { tokenRoute } from "@/lib/api/token-route";
 import { enforceTokenRules, GATEWAY_API, gatewayMaxBodyBytes, recordCall, resolveGateway, upstreamKey } from "@/lib/gateways/api";
 import { echoReply, echoStream } from "@/lib/gateways/echo";
 import { messagesRequest } from "@/lib/gateways/messages";

@@ -1,4 +1,5 @@
-import { json, tokenRoute } from "@/lib/api/handler";
+import { json } from "@/lib/api/responses";
+import { tokenRoute } from "@/lib/api/token-route";
 import { GATEWAY_API, resolveGateway } from "@/lib/gateways/api";
 
 export const dynamic = "force-dynamic";

@@ -1,4 +1,5 @@
-import { json, tokenRoute } from "@/lib/api/handler";
+import { json } from "@/lib/api/responses";
+import { tokenRoute } from "@/lib/api/token-route";
 import { serializeMe } from "@/lib/api/workspace-serializers";
 
 export const dynamic = "force-dynamic";

@@ -1,19 +1,12 @@
-import { json, requirePermission, tokenRoute } from "@/lib/api/handler";
+import { json } from "@/lib/api/responses";
+import { requirePermission, tokenRoute } from "@/lib/api/token-route";
 import { WORKSPACE_API } from "@/lib/api/workspace";
-import { listMembers } from "@/lib/members";
+import { serializeMember } from "@/lib/api/workspace-serializers";
+import { listMembers } from "@/lib/members/service";
 
 export const dynamic = "force-dynamic";
 
 export const GET = tokenRoute(WORKSPACE_API, async ({ principal, db }) => {
   requirePermission(principal, "members:read");
-  const members = await listMembers(db, principal.orgId);
-  return json({
-    data: members.map((m) => ({
-      id: m.id,
-      name: m.user.name,
-      email: m.user.email,
-      role: m.role,
-      joined_at: m.createdAt.toISOString(),
-    })),
-  });
+  return json({ data: (await listMembers(db, principal.orgId)).map(serializeMember) });
 });

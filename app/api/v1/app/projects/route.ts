@@ -1,31 +1,22 @@
-import { ApiError } from "@/lib/api/errors";
 import { parseJson } from "@/lib/api/body";
-import { json, requirePermission, tokenRoute } from "@/lib/api/handler";
+import { json } from "@/lib/api/responses";
+import { requirePermission, tokenRoute } from "@/lib/api/token-route";
 import { apiChangeMeta, WORKSPACE_API } from "@/lib/api/workspace";
-import { createProjectBody } from "@/lib/api/workspace-schemas";
 import { serializeProject } from "@/lib/api/workspace-serializers";
-import { createProject, ProjectNameTaken } from "@/lib/projects";
+import { DomainError } from "@/lib/errors";
+import { createProject, listProjects } from "@/lib/projects/service";
+import { createProjectBody } from "@/lib/schemas/workspace-api";
 
 export const dynamic = "force-dynamic";
 
 export const GET = tokenRoute(WORKSPACE_API, async ({ principal, db }) => {
   requirePermission(principal, "projects:read");
-  const projects = await db.project.findMany({
-    where: { orgId: principal.orgId, ...(principal.projectId ? { id: principal.projectId } : {}) },
-    orderBy: { createdAt: "desc" },
-  });
-  return json({ data: projects.map(serializeProject) });
+  return json({ data: (await listProjects(db, principal.orgId, principal.projectId)).map(serializeProject) });
 });
 
 export const POST = tokenRoute(WORKSPACE_API, async (ctx) => {
   requirePermission(ctx.principal, "projects:write");
-  if (ctx.principal.projectId) throw new ApiError(403, "This token is limited to one project and cannot create projects.");
+  if (ctx.principal.projectId) throw new DomainError("forbidden", "This token is limited to one project and cannot create projects.");
   const { name } = await parseJson(ctx.request, createProjectBody);
-  try {
-    const project = await createProject(ctx.db, apiChangeMeta(ctx), name);
-    return json(serializeProject(project), 201);
-  } catch (error) {
-    if (error instanceof ProjectNameTaken) throw new ApiError(409, error.message);
-    throw error;
-  }
+  return json(serializeProject(await createProject(ctx.db, apiChangeMeta(ctx), name)), 201);
 });

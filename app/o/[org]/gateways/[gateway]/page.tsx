@@ -6,13 +6,13 @@ import { GatewayFormButton } from "@/components/gateways/gateway-form";
 import { GatewayScopeFields } from "@/components/tokens/gateway-scope-fields";
 import { TokenManager } from "@/components/tokens/token-manager";
 import { Card, PageHeader } from "@/components/ui/card";
+import { CodeBlock } from "@/components/ui/code-block";
 import { can } from "@/lib/authz";
-import { getDb } from "@/lib/db/client";
+import { orgPage } from "@/lib/auth/session";
+import { publicOrigin } from "@/lib/request-info";
 import { gatewayBySlug, listGateways } from "@/lib/gateways/service";
 import { consoleTokenPage, listParams } from "@/lib/tokens/console";
 import { canCreateKind } from "@/lib/tokens/policy";
-import { requireOrg } from "@/lib/session";
-import { createGatewayTokenAction } from "../../tokens/actions";
 
 export const metadata: Metadata = { title: "Developer Console" };
 
@@ -25,20 +25,19 @@ export default async function GatewayConsolePage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { org, gateway: slug } = await params;
-  const ctx = await requireOrg(org);
-  const prisma = await getDb();
-  const gateway = await gatewayBySlug(prisma, ctx.org.id, slug);
+  const ctx = await orgPage(org);
+  const gateway = await gatewayBySlug(ctx.db, ctx.org.id, slug);
   if (!gateway) notFound();
   const { status, page } = listParams(await searchParams);
   const [initial, gateways] = await Promise.all([
-    consoleTokenPage(ctx, "GATEWAY", { status, page, gatewayId: gateway.id }),
-    listGateways(prisma, ctx.org.id),
+    consoleTokenPage(ctx.db, ctx, "GATEWAY", { status, page, gatewayId: gateway.id }),
+    listGateways(ctx.db, ctx.org.id),
   ]);
   const manage = can(ctx.role, "gateways:manage");
-  const origin = process.env.NEXTAUTH_URL ?? "http://localhost:3000";
+  const origin = publicOrigin();
   const model = gateway.models[0];
   const curl = `curl ${origin}/api/gpt/v1/messages \\
-  -H "x-api-key: $KEYSMITH_GATEWAY_TOKEN" \\
+  -H "x-api-key: $KEYSMITH_TOKEN" \\
   -H "anthropic-version: 2023-06-01" \\
   -H "content-type: application/json" \\
   -d '{"model": "${model}", "max_tokens": 256, "messages": [{"role": "user", "content": "Hello!"}]}'`;
@@ -46,7 +45,7 @@ export default async function GatewayConsolePage({
 
 const client = new Anthropic({
   baseURL: "${origin}/api/gpt",
-  apiKey: process.env.KEYSMITH_GATEWAY_TOKEN,
+  apiKey: process.env.KEYSMITH_TOKEN,
 });
 
 const message = await client.messages.create({
@@ -69,7 +68,7 @@ const message = await client.messages.create({
           manage ? (
             <>
               <GatewayFormButton orgSlug={ctx.org.slug} gateway={gateway} />
-              <DeleteGatewayButton orgSlug={ctx.org.slug} gateway={gateway} />
+              <DeleteGatewayButton orgSlug={ctx.org.slug} gateway={{ ...gateway, activeTokens: gateways.find((g) => g.id === gateway.id)?.activeTokens ?? 0 }} />
             </>
           ) : undefined
         }
@@ -99,11 +98,9 @@ const message = await client.messages.create({
         </Card>
         <Card className="p-5 lg:col-span-2">
           <h2 className="text-sm font-semibold text-zinc-900">Quick start</h2>
-          <p className="mt-1 text-xs text-zinc-500">Replace $KEYSMITH_GATEWAY_TOKEN with a token from below.</p>
-          <p className="mt-3 text-xs font-medium text-zinc-700">curl</p>
-          <pre className="mt-1 overflow-x-auto rounded-md bg-zinc-900 p-3 font-mono text-xs leading-relaxed text-zinc-100">{curl}</pre>
-          <p className="mt-3 text-xs font-medium text-zinc-700">TypeScript (Anthropic SDK)</p>
-          <pre className="mt-1 overflow-x-auto rounded-md bg-zinc-900 p-3 font-mono text-xs leading-relaxed text-zinc-100">{sdk}</pre>
+          <p className="mt-1 text-xs text-zinc-500">Replace $KEYSMITH_TOKEN with a token from below.</p>
+          <CodeBlock label="curl" code={curl} />
+          <CodeBlock label="TypeScript (Anthropic SDK)" code={sdk} />
         </Card>
       </div>
       <h2 className="mb-3 mt-8 text-lg font-semibold text-zinc-900">Gateway tokens</h2>
@@ -119,7 +116,6 @@ const message = await client.messages.create({
             ? {
                 title: "Create gateway token",
                 description: "For the gateway API (/api/gpt/v1/*). Send it as x-api-key or Authorization: Bearer.",
-                action: createGatewayTokenAction.bind(null, ctx.org.slug),
                 scopeFields: <GatewayScopeFields gateways={gateways} defaultGatewayId={gateway.id} />,
                 gatewayModels: gateway.models,
               }

@@ -1,12 +1,9 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { OrgRoleFields } from "@/components/tokens/org-role-fields";
 import { TokenManager } from "@/components/tokens/token-manager";
 import { PageHeader } from "@/components/ui/card";
-import { can } from "@/lib/authz";
+import { orgPage } from "@/lib/auth/session";
 import { consoleTokenPage, listParams } from "@/lib/tokens/console";
-import { requireOrg } from "@/lib/session";
-import { createOrganizationTokenAction } from "../actions";
 
 export const metadata: Metadata = { title: "Organization tokens" };
 
@@ -17,10 +14,9 @@ export default async function OrganizationTokensPage({
   params: Promise<{ org: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const ctx = await requireOrg((await params).org);
-  if (!can(ctx.role, "orgTokens:manage")) notFound();
+  const ctx = await orgPage((await params).org, "orgTokens:manage");
   const { status, page } = listParams(await searchParams);
-  const initial = await consoleTokenPage(ctx, "ORGANIZATION", { status, page });
+  const initial = await consoleTokenPage(ctx.db, ctx, "ORGANIZATION", { status, page });
   return (
     <>
       <PageHeader
@@ -42,7 +38,6 @@ export default async function OrganizationTokensPage({
         create={{
           title: "Create organization token",
           description: "It acts with the role you choose, for the whole organization.",
-          action: createOrganizationTokenAction.bind(null, ctx.org.slug),
           scopeFields: <OrgRoleFields />,
         }}
       />

@@ -2,11 +2,10 @@ import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/card";
 import { TokenManager } from "@/components/tokens/token-manager";
 import { WorkspaceScopeFields } from "@/components/tokens/workspace-scope-fields";
-import { getDb } from "@/lib/db/client";
+import { orgPage } from "@/lib/auth/session";
+import { listProjects } from "@/lib/projects/service";
 import { consoleTokenPage, listParams } from "@/lib/tokens/console";
 import { canCreateKind, grantablePermissions } from "@/lib/tokens/policy";
-import { requireOrg } from "@/lib/session";
-import { createWorkspaceTokenAction } from "../actions";
 
 export const metadata: Metadata = { title: "Workspace tokens" };
 
@@ -17,12 +16,9 @@ export default async function WorkspaceTokensPage({
   params: Promise<{ org: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const ctx = await requireOrg((await params).org);
+  const ctx = await orgPage((await params).org);
   const { status, page } = listParams(await searchParams);
-  const [initial, projects] = await Promise.all([
-    consoleTokenPage(ctx, "WORKSPACE", { status, page }),
-    (await getDb()).project.findMany({ where: { orgId: ctx.org.id }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
-  ]);
+  const [initial, projects] = await Promise.all([consoleTokenPage(ctx.db, ctx, "WORKSPACE", { status, page }), listProjects(ctx.db, ctx.org.id)]);
   return (
     <>
       <PageHeader
@@ -46,8 +42,7 @@ export default async function WorkspaceTokensPage({
             ? {
                 title: "Create workspace token",
                 description: "The token can do only what you tick, and never more than your role.",
-                action: createWorkspaceTokenAction.bind(null, ctx.org.slug),
-                scopeFields: <WorkspaceScopeFields grantable={grantablePermissions(ctx)} projects={projects} />,
+                scopeFields: <WorkspaceScopeFields grantable={grantablePermissions(ctx)} projects={projects.map(({ id, name }) => ({ id, name }))} />,
               }
             : undefined
         }

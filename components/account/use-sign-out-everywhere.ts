@@ -1,0 +1,18 @@
+"use client";
+
+import { signOut } from "next-auth/react";
+import { useState, useTransition } from "react";
+import { signOutEverywhereAction } from "@/lib/actions/account";
+
+/** Ends every session of the user on the server, then this browser's cookie. */
+export function useSignOutEverywhere() {
+  const [pending, start] = useTransition();
+  const [error, setError] = useState<string>();
+  const run = () =>
+    start(async () => {
+      const result = await signOutEverywhereAction({});
+      if (result.ok) await signOut({ callbackUrl: "/sign-in" });
+      else setError(result.error);
+    });
+  return { run, pending, error };
+}

@@ -1,0 +1,128 @@
+/**
+ * The frame of every token-authenticated API route (docs/architecture.md): the
+ * token, its kind, the org header, its guard rails, uniform errors, and usage
+ * counting (a call counts only when it succeeds).
+ */
+import "server-only";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { getDb } from "@/lib/db/client";
+import type { ApiPermission } from "@/lib/authz";
+import { clientIpFromHeaders, userAgentFromHeaders } from "@/lib/request-info";
+import type { TokenKind } from "@/lib/generated/prisma/enums";
+import { recordIpDenial } from "@/lib/tokens/denials";
+import { peekRate, rateHeaders, takeRate, type RateDecision } from "@/lib/tokens/rate-window";
+import { recordUsage } from "@/lib/tokens/usage";
+import { admitLookup, refundLookup } from "@/lib/tokens/unknown-tokens";
+import { verifyToken, type LookupGate, type Principal } from "@/lib/tokens/verify";
+import { cameFromGateway, LOOP_MESSAGE, LOOP_STATUS } from "@/lib/gateways/hop";
+import { ApiError, errorResponse, toErrorResponse, UNAUTHENTICATED } from "./responses";
+
+export interface ApiContext<P> {
+  request: Request;
+  principal: Principal;
+  params: P;
+  db: PrismaClient;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface RouteOptions {
+  /** Token kinds this API accepts; another kind is a valid token without access here (403). */
+  kinds: TokenKind[];
+  /** `/api/v1/app/*`: the `x-org` header must name the token's org. */
+  requireOrgHeader?: boolean;
+  /** Also accept `x-api-key` (what Anthropic's SDKs send). */
+  acceptApiKeyHeader?: boolean;
+  /** The gateway API: refuse a call a Keysmith gateway made (508), before any other work. */
+  refuseGatewayHops?: boolean;
+}
+
+function presentedToken(request: Request, acceptApiKey: boolean): string | null {
+  const auth = request.headers.get("authorization");
+  if (auth) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    return m ? m[1] : null;
+  }
+  return acceptApiKey ? request.headers.get("x-api-key")?.trim() || null : null;
+}
+
+export function requirePermission(principal: Principal, permission: ApiPermission): void {
+  if (!principal.permissions.includes(permission)) {
+    throw new ApiError(403, `This token lacks the ${permission} permission.`);
+  }
+}
+
+/**
+ * Wraps a route handler with token authentication, the org check, uniform
+ * errors, and usage counting: a call counts only when it succeeds (2xx).
+ */
+export function tokenRoute<P = Record<string, never>>(
+  options: RouteOptions,
+  handler: (ctx: ApiContext<P>) => Promise<Response>,
+) {
+  return async (request: Request, route: { params: Promise<P> }): Promise<Response> => {
+    if (options.refuseGatewayHops && cameFromGateway(request.headers)) return errorResponse(LOOP_STATUS, LOOP_MESSAGE);
+    try {
+      const presented = presentedToken(request, options.acceptApiKeyHeader ?? false);
+      if (!presented) throw new ApiError(401, UNAUTHENTICATED);
+      const prisma = await getDb();
+      const ip = clientIpFromHeaders(request.headers);
+      const principal = await verifyToken(prisma, presented, new Date(), unknownTokenGate(ip));
+      if (!principal) throw new ApiError(401, UNAUTHENTICATED);
+      // A token with a rate limit reports its window on every response; refusals before the
+      // limit applies (kind, org, IP allowlist) show it as it stands, without using it up.
+      const limit = principal.rateLimitPerMinute;
+      let decision: RateDecision | null = null;
+      const withLimitHeaders = (response: Response) => {
+        if (!limit) return response;
+        for (const [k, v] of Object.entries(rateHeaders(decision ?? peekRate(principal.tokenId, limit)))) response.headers.set(k, v);
+        return response;
+      };
+      try {
+        if (!options.kinds.includes(principal.kind)) {
+          throw new ApiError(403, "This kind of token cannot be used with this API.");
+        }
+        if (options.requireOrgHeader) {
+          const org = request.headers.get("x-org")?.trim();
+          if (!org) throw new ApiError(400, 'The "x-org" header is required: set it to your organization\'s slug.');
+          if (org !== principal.orgSlug) throw new ApiError(403, "This token does not belong to that organization.");
+        }
+        const userAgent = userAgentFromHeaders(request.headers);
+        if (principal.ipMatcher && !principal.ipMatcher.allows(ip)) {
+          recordIpDenial(prisma, principal, ip, userAgent);
+          // Name the caller's own address only: the allowlist is the org's business, not the caller's.
+          throw new ApiError(403, `This token's IP allowlist does not include ${ip ?? "the caller's address"}.`);
+        }
+        if (limit) {
+          decision = takeRate(principal.tokenId, limit);
+          if (!decision.allowed) {
+            throw new ApiError(429, `Rate limit of ${decision.limit} requests per minute exceeded.`, { "retry-after": String(decision.resetSeconds) });
+          }
+        }
+        const response = await handler({ request, principal, params: await route.params, db: prisma, ip, userAgent });
+        if (response.ok) recordUsage(getDb, principal.tokenId, ip);
+        return withLimitHeaders(response);
+      } catch (error) {
+        return withLimitHeaders(toErrorResponse(error));
+      }
+    } catch (error) {
+      return toErrorResponse(error);
+    }
+  };
+}
+
+/** An address that keeps presenting unknown tokens gets no more database lookups for a while. */
+function unknownTokenGate(ip: string | null): LookupGate {
+  return {
+    admit() {
+      const wait = admitLookup(ip);
+      if (wait > 0) {
+        throw new ApiError(429, `Too many requests with unknown tokens from your address. Try again in ${wait === 1 ? "1 second" : `${wait} seconds`}.`, {
+          "retry-after": String(wait),
+        });
+      }
+    },
+    found: () => refundLookup(ip),
+  };
+}
+

@@ -1,0 +1,85 @@
+/**
+ * Members of an org (docs/contract.md §1): roles change and members leave, and
+ * an org always keeps an admin. A member's tokens act with the member's role,
+ * so a role change applies to them at once, and removal revokes them.
+ */
+import "server-only";
+import type { PrismaClient, Prisma } from "@/lib/generated/prisma/client";
+import type { Role } from "@/lib/generated/prisma/enums";
+import { audit, type ChangeMeta } from "@/lib/audit/record";
+import { endAllSessions } from "@/lib/auth/sessions";
+import { DomainError } from "@/lib/errors";
+import { orgChanged, tokensChanged } from "@/lib/tokens/events";
+import { revokeTokens } from "@/lib/tokens/revoke";
+
+const LAST_ADMIN = "An organization needs at least one admin. Make someone else an admin first.";
+
+export function listMembers(db: PrismaClient, orgId: string) {
+  return db.membership.findMany({
+    where: { orgId },
+    select: { id: true, role: true, createdAt: true, user: { select: { id: true, name: true, email: true } } },
+    orderBy: [{ createdAt: "asc" }],
+  });
+}
+
+/**
+ * Locks the org's admin memberships so two concurrent demotions/removals cannot
+ * both see "another admin remains" and leave the org with none.
+ */
+async function lockAdmins(tx: Prisma.TransactionClient, orgId: string): Promise<string[]> {
+  const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    SELECT id FROM "Membership" WHERE "orgId" = ${orgId} AND role = 'ADMIN' FOR UPDATE`;
+  return rows.map((r) => r.id);
+}
+
+export async function changeRole(db: PrismaClient, meta: ChangeMeta, membershipId: string, role: Role) {
+  const updated = await db.$transaction(async (tx) => {
+    const admins = await lockAdmins(tx, meta.orgId);
+    const m = await tx.membership.findFirst({ where: { id: membershipId, orgId: meta.orgId }, include: { user: true } });
+    if (!m) throw new DomainError("not_found", "Member not found.");
+    if (m.role === role) return m;
+    if (m.role === "ADMIN" && admins.length <= 1) {
+      throw new DomainError("conflict", LAST_ADMIN);
+    }
+    const updated = await tx.membership.update({ where: { id: m.id }, data: { role } });
+    await audit(tx, {
+      ...meta,
+      action: "member.role_changed",
+      target: { type: "user", id: m.userId, label: m.user.email },
+      metadata: { from: m.role, to: role },
+    });
+    return updated;
+  });
+  // The member's tokens (and what they minted) act with the member's role: drop cached verifications so the change applies at once.
+  orgChanged(meta.orgId);
+  return updated;
+}
+
+export async function removeMember(db: PrismaClient, meta: ChangeMeta, membershipId: string) {
+  const revokedHashes = await db.$transaction(async (tx) => {
+    const admins = await lockAdmins(tx, meta.orgId);
+    const m = await tx.membership.findFirst({ where: { id: membershipId, orgId: meta.orgId }, include: { user: true } });
+    if (!m) throw new DomainError("not_found", "Member not found.");
+    if (m.role === "ADMIN" && admins.length <= 1) {
+      throw new DomainError("conflict", LAST_ADMIN);
+    }
+    await tx.membership.delete({ where: { id: m.id } });
+    // Whatever they had open (a cookie copied before removal included) signs them in no more.
+    await endAllSessions(tx, m.userId);
+    // Workspace and gateway tokens act for the member who made them and go with
+    // them; organization tokens belong to the org and keep working (docs/contract.md §2).
+    const live = await tx.token.findMany({
+      where: { orgId: meta.orgId, createdById: m.userId, kind: { in: ["WORKSPACE", "GATEWAY"] }, status: { not: "REVOKED" } },
+      select: { id: true },
+    });
+    const revoked = await revokeTokens(tx, meta, live.map((t) => t.id), `member ${m.user.email} removed`);
+    await audit(tx, {
+      ...meta,
+      action: "member.removed",
+      target: { type: "user", id: m.userId, label: m.user.email },
+      metadata: { role: m.role, revokedTokens: revoked.length },
+    });
+    return revoked;
+  });
+  tokensChanged(revokedHashes);
+}

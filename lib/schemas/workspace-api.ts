@@ -1,0 +1,107 @@
+/**
+ * The Workspace API's request and response schemas. Route handlers validate
+ * with these, and /api/v1/openapi.json is generated from these same objects,
+ * so the document cannot drift from what the routes accept.
+ */
+import { z } from "zod";
+import { API_PERMISSIONS, ROLES } from "@/lib/authz";
+import { DISPLAY_STATUSES } from "@/lib/tokens/status";
+import { projectName } from "./projects";
+import { permission, tokenName } from "./tokens";
+
+const isoDate = z.string().describe("ISO 8601 timestamp (UTC)");
+
+export const meResponse = z
+  .object({
+    id: z.string(),
+    org_id: z.string(),
+    org_slug: z.string(),
+    kind: z.enum(["workspace", "gateway", "organization"]),
+    name: z.string(),
+    permissions: z.array(permission).optional().describe("Workspace tokens: what the token may do now."),
+    role: z.enum(ROLES).optional().describe("Organization tokens: the role they act with."),
+    project_id: z.string().nullable().optional(),
+    gateway_id: z.string().nullable().optional().describe("Gateway tokens: their gateway."),
+    created_at: isoDate,
+    created_by: z.object({ name: z.string(), email: z.string() }).nullable(),
+    expires_at: isoDate.nullable(),
+    secret_expires_at: isoDate
+      .nullable()
+      .describe("When the secret used for this call stops working: expires_at, or for the previous secret during a rotation overlap, the end of the overlap if sooner."),
+  })
+  .meta({ id: "Me" });
+
+export const project = z
+  .object({ id: z.string(), name: z.string(), created_at: isoDate, updated_at: isoDate })
+  .meta({ id: "Project" });
+export const projectList = z.object({ data: z.array(project) });
+export const createProjectBody = z.object({ name: projectName }).strict().meta({ id: "CreateProject" });
+export const updateProjectBody = z.object({ name: projectName }).strict().meta({ id: "UpdateProject" });
+
+export const tokenMetadata = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    masked: z.string().describe("8-character prefix, an ellipsis, the last 4 characters"),
+    permissions: z.array(permission),
+    project_id: z.string().nullable(),
+    status: z.enum(DISPLAY_STATUSES),
+    created_at: isoDate,
+    created_by: z.object({ name: z.string(), email: z.string() }).nullable(),
+    created_by_token: z
+      .object({ id: z.string(), name: z.string(), masked: z.string() })
+      .nullable()
+      .describe("The token that created this one through the API: this one never does more than that token may now."),
+    expires_at: isoDate.nullable(),
+    last_used_at: isoDate.nullable(),
+    usage_count: z.number().int(),
+  })
+  .meta({ id: "WorkspaceToken" });
+export const tokenList = z.object({
+  data: z.array(tokenMetadata),
+  page: z.number().int(),
+  page_count: z.number().int(),
+  total: z.number().int(),
+});
+export const listTokensQuery = z.object({
+  status: z.enum(DISPLAY_STATUSES).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  page_size: z.coerce.number().int().min(1).max(100).default(25),
+});
+export const createTokenBody = z
+  .object({
+    name: tokenName,
+    permissions: z.array(permission).min(1, "Grant at least one permission.").max(API_PERMISSIONS.length),
+    project_id: z.string().min(1).max(64).nullable().optional(),
+    expires_at: z.iso
+      .datetime({ offset: true })
+      .refine((v) => Date.parse(v) > Date.now(), "must be in the future.")
+      .nullable()
+      .optional()
+      .describe("Omit or null for a token that never expires."),
+  })
+  .strict()
+  .meta({ id: "CreateWorkspaceToken" });
+export const createdToken = tokenMetadata
+  .extend({ token: z.string().describe("The secret. Returned only in this response: store it now.") })
+  .meta({ id: "CreatedWorkspaceToken" });
+
+export const revokedToken = tokenMetadata
+  .extend({
+    also_revoked: z
+      .array(z.object({ id: z.string(), name: z.string(), masked: z.string() }))
+      .describe("Tokens this token had created through the API (transitively), revoked with it."),
+  })
+  .meta({ id: "RevokedWorkspaceToken" });
+
+export const member = z
+  .object({ id: z.string().describe("The membership's id"), name: z.string(), email: z.string(), role: z.enum(ROLES), joined_at: isoDate })
+  .meta({ id: "Member" });
+export const memberList = z.object({ data: z.array(member) });
+
+export const errorBody = z
+  .object({
+    type: z.literal("error"),
+    error: z.object({ type: z.string(), message: z.string() }),
+  })
+  .meta({ id: "Error" });
