@@ -24,3 +24,6 @@ export class DomainError extends Error {
     this.status = STATUS[code];
   }
 }
+
+/** The server cannot start as configured (a missing secret, an unknown role): one clear line, no stack trace. */
+export class ConfigError extends Error {}

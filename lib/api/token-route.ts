@@ -60,7 +60,7 @@ export function tokenRoute<P = Record<string, never>>(
   options: RouteOptions,
   handler: (ctx: ApiContext<P>) => Promise<Response>,
 ) {
-  return async (request: Request, route: { params: Promise<P> }): Promise<Response> => {
+  return async (request: Request, params: P = {} as P): Promise<Response> => {
     if (options.refuseGatewayHops && cameFromGateway(request.headers)) return errorResponse(LOOP_STATUS, LOOP_MESSAGE);
     try {
       const presented = presentedToken(request, options.acceptApiKeyHeader ?? false);
@@ -99,7 +99,7 @@ export function tokenRoute<P = Record<string, never>>(
             throw new ApiError(429, `Rate limit of ${decision.limit} requests per minute exceeded.`, { "retry-after": String(decision.resetSeconds) });
           }
         }
-        const response = await handler({ request, principal, params: await route.params, db: prisma, ip, userAgent });
+        const response = await handler({ request, principal, params, db: prisma, ip, userAgent });
         if (response.ok) recordUsage(getDb, principal.tokenId, ip);
         return withLimitHeaders(response);
       } catch (error) {

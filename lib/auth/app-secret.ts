@@ -16,6 +16,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { DatabaseTarget } from "@/lib/db/connection";
+import { ConfigError } from "@/lib/errors";
 
 export const SECRET_FILE = "keysmith.secret";
 /** 32 random bytes as base64url. */
@@ -24,7 +25,6 @@ const MIN_LENGTH = 32;
 
 export type SecretSource = "environment" | "generated" | "data directory";
 
-export class AppSecretError extends Error {}
 
 export function resolveAppSecret(
   target: DatabaseTarget,
@@ -33,12 +33,12 @@ export function resolveAppSecret(
   const configured = env.NEXTAUTH_SECRET?.trim();
   if (configured) {
     if (configured.length < MIN_LENGTH) {
-      throw new AppSecretError(`NEXTAUTH_SECRET is too short (${configured.length} characters): use at least ${MIN_LENGTH} random characters, e.g. \`openssl rand -base64 32\`.`);
+      throw new ConfigError(`NEXTAUTH_SECRET is too short (${configured.length} characters): use at least ${MIN_LENGTH} random characters, e.g. \`openssl rand -base64 32\`.`);
     }
     return { secret: configured, source: "environment" };
   }
   if (target.kind === "postgres") {
-    throw new AppSecretError(
+    throw new ConfigError(
       "NEXTAUTH_SECRET is not set. With DATABASE_URL every instance must sign sessions with the same secret: " +
         "set NEXTAUTH_SECRET to at least 32 random characters (e.g. `openssl rand -base64 32`) on each instance.",
     );
@@ -67,7 +67,7 @@ export function dataDirSecret(dataDir: string): { secret: string; source: Secret
   if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
   const secret = fs.readFileSync(file, "utf8").trim();
   if (secret.length < GENERATED_LENGTH) {
-    throw new AppSecretError(`${file} does not hold a usable secret. Delete it to make a new one (everyone is signed out).`);
+    throw new ConfigError(`${file} does not hold a usable secret. Delete it to make a new one (everyone is signed out).`);
   }
   return { secret, source: "data directory", file };
 }

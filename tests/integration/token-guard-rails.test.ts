@@ -7,9 +7,7 @@ import { setTimeout as delay } from "node:timers/promises";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import * as meRoute from "@/app/api/v1/app/me/route";
-import * as projectRoute from "@/app/api/v1/app/projects/[id]/route";
-import * as projectsRoute from "@/app/api/v1/app/projects/route";
+import { me as meRoute, project as projectRoute, projects as projectsRoute } from "@/lib/api/routes/workspace";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { TokenRules } from "@/lib/schemas/tokens";
 import { regenerateToken, updateTokenRules, type ChangeMeta } from "@/lib/tokens/service";

@@ -8,7 +8,7 @@ import { setTimeout as delay } from "node:timers/promises";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import * as meRoute from "@/app/api/v1/app/me/route";
+import { me as meRoute } from "@/lib/api/routes/workspace";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { displayParts, hashToken, maskToken } from "@/lib/tokens/format";
 import { endOverlap, regenerateToken, revokeToken, setTokenActive, tokenView, type ChangeMeta } from "@/lib/tokens/service";

@@ -7,7 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { AppSecretError, dataDirSecret, resolveAppSecret, SECRET_FILE } from "@/lib/auth/app-secret";
+import { dataDirSecret, resolveAppSecret, SECRET_FILE } from "@/lib/auth/app-secret";
+import { ConfigError } from "@/lib/errors";
 
 const dirs: string[] = [];
 function freshDir(): string {
@@ -49,7 +50,7 @@ describe("the app secret", () => {
     const dir = freshDir();
     dataDirSecret(dir);
     writeFileSync(path.join(dir, SECRET_FILE), "short\n");
-    expect(() => dataDirSecret(dir)).toThrow(AppSecretError);
+    expect(() => dataDirSecret(dir)).toThrow(ConfigError);
   });
 
   it("is NEXTAUTH_SECRET when set (and long enough), and makes no file then", () => {

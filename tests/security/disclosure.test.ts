@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import * as meRoute from "@/app/api/v1/app/me/route";
+import { me as meRoute } from "@/lib/api/routes/workspace";
 import { listAuditEvents } from "@/lib/audit/log";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { consoleToken } from "@/lib/tokens/console";

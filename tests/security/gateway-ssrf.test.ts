@@ -1,7 +1,7 @@
 import type http from "node:http";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import * as messagesRoute from "@/app/api/gpt/v1/messages/route";
+import { messages as messagesRoute } from "@/lib/api/routes/gateway";
 import { open, seal } from "@/lib/crypto/secret-box";
 import { DomainError } from "@/lib/errors";
 import { createGateway, updateGateway, type GatewayInput } from "@/lib/gateways/service";

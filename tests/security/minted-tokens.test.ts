@@ -9,9 +9,7 @@ import { setTimeout as delay } from "node:timers/promises";
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
-import * as meRoute from "@/app/api/v1/app/me/route";
-import * as tokenRoute from "@/app/api/v1/app/tokens/[id]/route";
-import * as tokensRoute from "@/app/api/v1/app/tokens/route";
+import { me as meRoute, token as tokenRoute, tokens as tokensRoute } from "@/lib/api/routes/workspace";
 import type { ApiPermission } from "@/lib/authz";
 import { getDb } from "@/lib/db/client";
 import type { PrismaClient } from "@/lib/generated/prisma/client";

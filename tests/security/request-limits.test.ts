@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import * as meRoute from "@/app/api/v1/app/me/route";
-import * as projectRoute from "@/app/api/v1/app/projects/[id]/route";
-import * as projectsRoute from "@/app/api/v1/app/projects/route";
-import * as tokensRoute from "@/app/api/v1/app/tokens/route";
+import { me as meRoute, project as projectRoute, projects as projectsRoute, tokens as tokensRoute } from "@/lib/api/routes/workspace";
 import type { ApiPermission } from "@/lib/authz";
 import { issueToken } from "@/lib/tokens/service";
 

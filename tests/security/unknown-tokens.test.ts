@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import * as meRoute from "@/app/api/v1/app/me/route";
+import { me as meRoute } from "@/lib/api/routes/workspace";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { generateToken } from "@/lib/tokens/format";
 import type { ChangeMeta } from "@/lib/tokens/service";

@@ -3,9 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 
-import * as catchAllRoute from "@/app/api/gpt/v1/[...rest]/route";
-import * as messagesRoute from "@/app/api/gpt/v1/messages/route";
-import * as modelsRoute from "@/app/api/gpt/v1/models/route";
+import { API_ROUTES } from "@/lib/data-plane/routes";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { createGateway, type GatewayInput } from "@/lib/gateways/service";
@@ -16,18 +14,8 @@ import { createOrgWithAdmin, uniq } from "./fixtures";
 import { read } from "./guard-rails";
 import { startRouteServer, type RouteServer, type RouteTable } from "./route-server";
 
-/** The gateway API's routes, mounted as Next mounts them (app/api/gpt/v1/...). */
-export const GATEWAY_ROUTES: RouteTable = {
-  "/api/gpt/v1/messages": { POST: messagesRoute.POST },
-  "/api/gpt/v1/models": { GET: modelsRoute.GET },
-  "/api/gpt/v1/[...rest]": {
-    GET: catchAllRoute.GET,
-    POST: catchAllRoute.POST,
-    PUT: catchAllRoute.PUT,
-    PATCH: catchAllRoute.PATCH,
-    DELETE: catchAllRoute.DELETE,
-  },
-};
+/** The data plane's own route table: the gateway API (and the rest) as the server mounts it. */
+export const GATEWAY_ROUTES: RouteTable = API_ROUTES;
 
 export function startGatewayServer(extra: RouteTable = {}): Promise<RouteServer> {
   return startRouteServer({ ...GATEWAY_ROUTES, ...extra });

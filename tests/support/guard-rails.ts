@@ -41,8 +41,8 @@ export function workspaceRequest(path: string, opts: WorkspaceRequest = {}): Req
   return new Request(`http://test/api/v1${path}`, { method: opts.method ?? (body === undefined ? "GET" : "POST"), headers, body });
 }
 
-export const noParams = { params: Promise.resolve({}) };
-export const idParams = (id: string) => ({ params: Promise.resolve({ id }) });
+export const noParams = {};
+export const idParams = (id: string) => ({ id });
 
 /** Status, headers and parsed JSON body of a response (consumes it). */
 export async function read(response: Response): Promise<{ status: number; headers: Headers; json: unknown; text: string }> {

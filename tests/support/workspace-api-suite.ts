@@ -5,13 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import * as restRoute from "@/app/api/v1/[...rest]/route";
-import * as meRoute from "@/app/api/v1/app/me/route";
-import * as membersRoute from "@/app/api/v1/app/members/route";
-import * as projectRoute from "@/app/api/v1/app/projects/[id]/route";
-import * as projectsRoute from "@/app/api/v1/app/projects/route";
-import * as tokenRoute from "@/app/api/v1/app/tokens/[id]/route";
-import * as tokensRoute from "@/app/api/v1/app/tokens/route";
+import { me as meRoute, members as membersRoute, project as projectRoute, projects as projectsRoute, token as tokenRoute, tokens as tokensRoute } from "@/lib/api/routes/workspace";
 import { UNAUTHENTICATED } from "@/lib/api/responses";
 import { memberList, meResponse, project as projectSchema, tokenMetadata } from "@/lib/schemas/workspace-api";
 import type { ApiPermission } from "@/lib/authz";
@@ -22,8 +16,10 @@ import type { TokenKind } from "@/lib/generated/prisma/enums";
 import { displayParts, generateToken, hashToken, maskToken, parseToken } from "@/lib/tokens/format";
 import { issueToken, regenerateToken, revokeToken, setTokenActive } from "@/lib/tokens/service";
 import { flushUsage } from "@/lib/tokens/usage";
+import { API_ROUTES } from "@/lib/data-plane/routes";
 
 import { openAppDb, type AppDb } from "./app-db";
+import { startRouteServer } from "./route-server";
 import type { TestDatabaseKind } from "./databases";
 import { actorFor, addMember, createOrgWithAdmin, uniq } from "./fixtures";
 
@@ -63,8 +59,8 @@ function request(method: string, path: string, opts: CallOptions): Request {
   return new Request(`http://test/api/v1${path}`, { method, headers, body });
 }
 
-const noParams = { params: Promise.resolve({}) };
-const idParams = (id: string) => ({ params: Promise.resolve({ id }) });
+const noParams = {};
+const idParams = (id: string) => ({ id });
 
 /** The Workspace API as one caller (token + x-org) sees it. */
 function client(token: string | null, org: string | null, extra: CallOptions = {}) {
@@ -601,8 +597,13 @@ export function workspaceApiSuite(kind: TestDatabaseKind, options: { skip?: bool
 
     describe("unknown endpoints", () => {
       it("answers /api/v1/<anything else> with a JSON 404 for every method", async () => {
-        for (const handler of [restRoute.GET, restRoute.POST, restRoute.PUT, restRoute.PATCH, restRoute.DELETE]) {
-          await expectError(handler(), 404);
+        const server = await startRouteServer(API_ROUTES);
+        try {
+          for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"]) {
+            await expectError(await fetch(`${server.url}/api/v1/app/nothing-here`, { method }), 404, undefined, method);
+          }
+        } finally {
+          await server.close();
         }
       });
     });

@@ -1,16 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 
+import { me as meRoute, members as membersRoute, openapi, project as projectRoute, projects as projectsRoute, token as tokenRoute, tokens as tokensRoute } from "@/lib/api/routes/workspace";
 import { OPERATIONS } from "@/lib/api/openapi";
 import { createProjectBody, createTokenBody, updateProjectBody } from "@/lib/schemas/workspace-api";
 import { API_PERMISSIONS } from "@/lib/authz";
-import * as meRoute from "@/app/api/v1/app/me/route";
-import * as membersRoute from "@/app/api/v1/app/members/route";
-import * as projectRoute from "@/app/api/v1/app/projects/[id]/route";
-import * as projectsRoute from "@/app/api/v1/app/projects/route";
-import * as tokenRoute from "@/app/api/v1/app/tokens/[id]/route";
-import * as tokensRoute from "@/app/api/v1/app/tokens/route";
-import { GET as getOpenApi } from "@/app/api/v1/openapi.json/route";
 
 type JsonObject = Record<string, unknown>;
 
@@ -25,7 +19,7 @@ const ROUTES: Record<string, JsonObject> = {
 };
 
 async function fetchDocument() {
-  const response = getOpenApi();
+  const response = await openapi.GET();
   expect(response.status).toBe(200);
   expect(response.headers.get("content-type")).toMatch(/^application\/json/);
   return (await response.json()) as {

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { startRouteServer, type RouteServer } from "../support/route-server";
 
-/** The test harness the gateway suites stand on: it must pass requests and streams through faithfully. */
-describe("route server (test support)", () => {
+/** The data plane (lib/data-plane/) on a socket: it must pass requests and streams through faithfully. */
+describe("the data plane on a socket", () => {
   let server: RouteServer;
 
   beforeAll(async () => {
@@ -19,8 +19,8 @@ describe("route server (test support)", () => {
             body: await request.text(),
           }),
       },
-      "/items/[id]": { GET: async (_request, { params }) => Response.json(await params) },
-      "/files/[...path]": { GET: async (_request, { params }) => Response.json(await params) },
+      "/items/[id]": { GET: async (_request, params) => Response.json(params) },
+      "/files/[...path]": { GET: async (_request, params) => Response.json(params) },
       "/files/static": { GET: () => new Response("static wins") },
       "/slow": {
         GET: () => {
