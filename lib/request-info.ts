@@ -8,11 +8,11 @@ import { isIP } from "node:net";
  */
 export const CLIENT_IP_HEADER = "x-keysmith-client-ip";
 
-type HeaderBag = Headers | Record<string, string | string[] | undefined>;
+type HeaderBag = { get(name: string): string | null } | Record<string, string | string[] | undefined>;
 
 function read(headers: HeaderBag, name: string): string | undefined {
-  if (headers instanceof Headers) return headers.get(name) ?? undefined;
-  const v = headers[name];
+  if (typeof headers.get === "function") return (headers as { get(name: string): string | null }).get(name) ?? undefined;
+  const v = (headers as Record<string, string | string[] | undefined>)[name];
   return Array.isArray(v) ? v[0] : v;
 }
 

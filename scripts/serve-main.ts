@@ -7,7 +7,8 @@
  *
  * Before taking traffic it settles the app secret, applies migrations, seeds
  * once, and starts the background work every role needs: the change feed that
- * keeps verification caches honest, and the outbox sender.
+ * keeps verification caches honest, and the outbox sender; an API process also
+ * builds its known-token filter (lib/tokens/known-tokens.ts).
  */
 import http from "node:http";
 import { resolveAppSecret } from "@/lib/auth/app-secret";
@@ -21,6 +22,7 @@ import { startOutboxWorker } from "@/lib/email/worker";
 import { CLIENT_IP_HEADER, publicOrigin, resolveClientIp } from "@/lib/request-info";
 import { runShutdownHooks } from "@/lib/shutdown";
 import { startChangeFeed } from "@/lib/tokens/change-feed";
+import { startKnownTokens } from "@/lib/tokens/known-tokens";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -59,6 +61,8 @@ async function main() {
   startChangeFeed(getDb);
   if (process.env.KEYSMITH_OUTBOX_WORKER !== "off") startOutboxWorker();
   const origin = publicOrigin();
+  // Built before taking traffic, so an unknown token is refused without a lookup from the first call.
+  const filter = role === "console" ? null : await startKnownTokens(getDb);
   const api = role === "console" ? null : createDataPlane(API_ROUTES, { prefixes: API_PREFIXES, origin: () => origin });
   const consoleHandler = role === "api" ? null : await startConsole();
 
@@ -85,6 +89,7 @@ async function main() {
       `Keysmith is ready on ${url} (${dev ? "development" : "production"}, ${role === "all" ? "console and API" : `${role} only`}, ${Date.now() - started} ms)`,
       `  database: ${db.description}${db.applied.length ? ` (applied ${db.applied.join(", ")})` : ""}`,
       `  session secret: ${secretLine(appSecret)}`,
+      ...(filter ? [`  known-token filter: ${filter.tokens.toLocaleString("en-US")} tokens, ${(filter.bytes / 2 ** 20).toFixed(1)} MiB, built in ${Math.round(filter.ms)} ms`] : []),
       ...(db.resealed ? [`  upstream keys sealed again with the current encryption key: ${db.resealed}`] : []),
       `  sign in at ${url}/sign-in as ${db.seed.email}` + passwordHint(db.seed),
     ];

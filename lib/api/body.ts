@@ -1,4 +1,5 @@
 import "server-only";
+import type { ApiRequest } from "./request";
 import type { z } from "zod";
 import { ApiError } from "./responses";
 
@@ -62,7 +63,7 @@ function discard(body: ReadableStream<Uint8Array> | null): void {
  * The body as text: at most `maxBytes` bytes are ever held, and the reader is
  * cancelled as soon as the count passes the cap (413).
  */
-async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+async function readBodyText(request: ApiRequest, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > maxBytes) {
     discard(request.body);
@@ -128,7 +129,7 @@ function nestsDeeperThan(text: string, limit: number): boolean {
  * Reads a JSON body and validates it against a schema. 415: not JSON; 413: over
  * the cap; 400: not UTF-8, nested too deep, not JSON, or a bad field (named).
  */
-export async function parseJson<S extends z.ZodType>(request: Request, schema: S, options: BodyOptions = {}): Promise<z.output<S>> {
+export async function parseJson<S extends z.ZodType>(request: ApiRequest, schema: S, options: BodyOptions = {}): Promise<z.output<S>> {
   if (!isJsonContentType(request.headers.get("content-type"))) {
     discard(request.body);
     throw new ApiError(415, 'The request body must be JSON, sent with "content-type: application/json".', CLOSE);
@@ -153,7 +154,7 @@ export async function parseJson<S extends z.ZodType>(request: Request, schema: S
 }
 
 /** Reads the query string with a schema: a bad parameter is a 400 naming it. */
-export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
+export function parseQuery<S extends z.ZodType>(request: ApiRequest, schema: S): z.output<S> {
   const parsed = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

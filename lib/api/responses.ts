@@ -49,14 +49,41 @@ export const UNAUTHENTICATED = "Invalid or missing API token.";
 
 export function errorResponse(status: number, message: string, headers: Record<string, string> = {}): Response {
   const type = TYPE_FOR_STATUS[status] ?? (status >= 500 ? "api_error" : "invalid_request_error");
-  return Response.json(
-    { type: "error", error: { type, message } },
-    { status, headers: { "cache-control": "no-store", ...headers } },
-  );
+  return json({ type: "error", error: { type, message } }, status, headers);
 }
 
-export function json(data: unknown, status = 200): Response {
-  return Response.json(data, { status, headers: { "cache-control": "no-store" } });
+/**
+ * A JSON answer that keeps its text: the data plane writes `serialized` to the
+ * socket as it is, instead of making (and then draining) a body stream for it on
+ * every call. Anyone else reads it like any Response.
+ */
+export class JsonResponse extends Response {
+  constructor(
+    readonly serialized: string,
+    init: { status: number; headers: Record<string, string> },
+  ) {
+    super(null, { status: init.status, headers: { "content-type": "application/json", ...init.headers } });
+  }
+
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    return new Blob([this.serialized]).stream() as ReadableStream<Uint8Array<ArrayBuffer>>;
+  }
+
+  override async text(): Promise<string> {
+    return this.serialized;
+  }
+
+  override async json(): Promise<unknown> {
+    return JSON.parse(this.serialized);
+  }
+
+  override async arrayBuffer(): Promise<ArrayBuffer> {
+    return new TextEncoder().encode(this.serialized).buffer as ArrayBuffer;
+  }
+}
+
+export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new JsonResponse(JSON.stringify(data), { status, headers: { "cache-control": "no-store", ...headers } });
 }
 
 function isDatabaseUnavailable(error: unknown): boolean {

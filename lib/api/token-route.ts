@@ -15,10 +15,11 @@ import { recordUsage } from "@/lib/tokens/usage";
 import { admitLookup, refundLookup } from "@/lib/tokens/unknown-tokens";
 import { verifyToken, type LookupGate, type Principal } from "@/lib/tokens/verify";
 import { cameFromGateway, LOOP_MESSAGE, LOOP_STATUS } from "@/lib/gateways/hop";
+import type { ApiRequest } from "./request";
 import { ApiError, errorResponse, toErrorResponse, UNAUTHENTICATED } from "./responses";
 
 export interface ApiContext<P> {
-  request: Request;
+  request: ApiRequest;
   principal: Principal;
   params: P;
   db: PrismaClient;
@@ -37,7 +38,7 @@ export interface RouteOptions {
   refuseGatewayHops?: boolean;
 }
 
-function presentedToken(request: Request, acceptApiKey: boolean): string | null {
+function presentedToken(request: ApiRequest, acceptApiKey: boolean): string | null {
   const auth = request.headers.get("authorization");
   if (auth) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
@@ -60,7 +61,7 @@ export function tokenRoute<P = Record<string, never>>(
   options: RouteOptions,
   handler: (ctx: ApiContext<P>) => Promise<Response>,
 ) {
-  return async (request: Request, params: P = {} as P): Promise<Response> => {
+  return async (request: ApiRequest, params: P = {} as P): Promise<Response> => {
     if (options.refuseGatewayHops && cameFromGateway(request.headers)) return errorResponse(LOOP_STATUS, LOOP_MESSAGE);
     try {
       const presented = presentedToken(request, options.acceptApiKeyHeader ?? false);

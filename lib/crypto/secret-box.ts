@@ -68,12 +68,32 @@ export function keyringFrom(env: Env = process.env): Keyring {
 }
 
 /** Memoized per environment value, so the hot path reads a map instead of hashing keys. */
-let memo: { signature: string; ring: Keyring } | null = null;
-function defaultKeyring(): Keyring {
+let memo: { signature: string; ring: Keyring; opened: Map<string, string> } | null = null;
+function currentMemo() {
   const env = process.env;
   const signature = `${env.NEXTAUTH_SECRET}\u0000${env.KEYSMITH_ENCRYPTION_KEY}\u0000${env.KEYSMITH_ENCRYPTION_KEYS_PREVIOUS}`;
-  if (memo?.signature !== signature) memo = { signature, ring: keyringFrom(env) };
-  return memo.ring;
+  if (memo?.signature !== signature) memo = { signature, ring: keyringFrom(env), opened: new Map() };
+  return memo;
+}
+function defaultKeyring(): Keyring {
+  return currentMemo().ring;
+}
+
+const MAX_OPENED = 1_000;
+/**
+ * open() with the default keyring, remembered per sealed value (a gateway's key
+ * is opened once per change, not on every call it proxies). Forgotten when the
+ * configured keys change, so a key taken out of the ring stops opening at once.
+ */
+export function openCached(sealed: string): string {
+  const { opened } = currentMemo();
+  let plaintext = opened.get(sealed);
+  if (plaintext === undefined) {
+    plaintext = open(sealed);
+    if (opened.size >= MAX_OPENED) opened.clear();
+    opened.set(sealed, plaintext);
+  }
+  return plaintext;
 }
 
 export function seal(plaintext: string, ring: Keyring = defaultKeyring()): string {

@@ -1,11 +1,14 @@
 /**
  * The data plane on Node's own HTTP server: what `scripts/serve.ts` hands a
  * request to before Next.js ever sees it (docs/architecture.md "The data plane").
- * Handlers are web-standard `(Request) → Response` functions over lib/; this
- * file turns Node's request into a Request and streams the Response back, chunk
- * by chunk as the handler produces it (gateway event streams).
+ * Handlers are `(ApiRequest) → Response` functions over lib/ (a web Request
+ * fits too); this file hands them a light view of Node's request and writes
+ * the Response back: a JSON answer in one write with its headers, an event
+ * stream chunk by chunk as the handler produces it.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import type { ApiRequest, HeaderReader } from "@/lib/api/request";
+import { JsonResponse } from "@/lib/api/responses";
 import { CLIENT_IP_HEADER } from "@/lib/request-info";
 import { compileRoutes, type RouteTable } from "./router";
 
@@ -18,28 +21,82 @@ function jsonError(res: ServerResponse, status: number, message: string, extra: 
 }
 
 /**
- * The Request a handler sees. Headers come from the raw header list (a client
- * cannot set the client-address header: ours replaces it); the body is the
- * IncomingMessage itself, which undici reads chunk by chunk and which a
- * handler may cancel without reading (a body over its cap).
+ * Node's request headers as handlers read them. The client address is ours,
+ * resolved from the socket: a client cannot set that header.
  */
-function toRequest(req: IncomingMessage, origin: string, clientIp: string | null, signal: AbortSignal): Request {
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i].length === CLIENT_IP_HEADER.length && raw[i].toLowerCase() === CLIENT_IP_HEADER) continue;
-    headers.append(raw[i], raw[i + 1]);
+class NodeHeaders implements HeaderReader {
+  constructor(
+    private readonly raw: IncomingHttpHeaders,
+    private readonly clientIp: string | null,
+  ) {}
+
+  get(name: string): string | null {
+    const key = name.toLowerCase();
+    if (key === CLIENT_IP_HEADER) return this.clientIp;
+    const v = this.raw[key];
+    return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
   }
-  if (clientIp) headers.set(CLIENT_IP_HEADER, clientIp);
-  const method = req.method ?? "GET";
-  const hasBody = method !== "GET" && method !== "HEAD";
-  return new Request(origin + (req.url ?? "/"), {
-    method,
-    headers,
-    body: hasBody ? (req as unknown as ReadableStream<Uint8Array>) : undefined,
-    signal,
-    ...(hasBody ? { duplex: "half" } : {}),
-  } as RequestInit);
+
+  has(name: string): boolean {
+    return this.get(name) !== null;
+  }
+}
+
+/**
+ * The request body as a web stream, read on demand. Cancelling it (a body over
+ * its cap) only stops reading: the answer still goes out, and its
+ * `connection: close` ends the socket.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.on("data", (chunk: Buffer) => {
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+        });
+        req.once("end", () => controller.close());
+        req.once("error", (error) => controller.error(error));
+        req.pause();
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        req.removeAllListeners("data");
+        req.pause();
+      },
+    },
+    { highWaterMark: 4 },
+  );
+}
+
+/** What a handler sees of Node's request (lib/api/request.ts): no Request, Headers or AbortSignal is made for it. */
+class NodeRequest implements ApiRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: NodeHeaders;
+  #body: ReadableStream<Uint8Array> | null | undefined;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    origin: string,
+    clientIp: string | null,
+  ) {
+    this.method = req.method ?? "GET";
+    this.url = origin + (req.url ?? "/");
+    this.headers = new NodeHeaders(req.headers, clientIp);
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    if (this.#body === undefined) this.#body = this.method === "GET" || this.method === "HEAD" ? null : bodyStream(this.req);
+    return this.#body;
+  }
+
+  async text(): Promise<string> {
+    const body = this.body;
+    return body ? new Response(body).text() : "";
+  }
 }
 
 async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
@@ -51,11 +108,11 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   const cookies = response.headers.getSetCookie();
   if (cookies.length) headers["set-cookie"] = cookies;
   res.writeHead(response.status, headers);
-  if (!response.body) {
-    res.end();
-    return;
-  }
-  // Send the headers now: a stream's first event must not wait for its second.
+  // A JSON answer is written with its headers in one go.
+  if (response instanceof JsonResponse) return void res.end(response.serialized);
+  if (!response.body) return void res.end();
+  // Any other body may be a stream (the gateway's events): send the headers now, so
+  // the first chunk does not wait for the second, then each chunk as it comes.
   res.flushHeaders();
   const reader = response.body.getReader();
   const onClose = () => void reader.cancel(new Error("client went away")).catch(() => {});
@@ -99,13 +156,9 @@ export function createDataPlane(table: RouteTable, options: { prefixes: string[]
         if (found.status === 405) return jsonError(res, 405, `${req.method} is not allowed here.`, { allow: found.allow });
         return jsonError(res, 404, "No such endpoint.");
       }
-      const aborted = new AbortController();
-      res.once("close", () => {
-        if (!res.writableFinished) aborted.abort();
-      });
       void (async () => {
         try {
-          const response = await found.handler(toRequest(req, options.origin(), clientIp, aborted.signal), found.params);
+          const response = await found.handler(new NodeRequest(req, options.origin(), clientIp), found.params);
           await writeResponse(res, response);
         } catch (error) {
           // Handlers answer their own errors; this only catches a bug.

@@ -4,10 +4,12 @@
  * method. Static paths are one map lookup; dynamic ones are tried longest
  * first. An unknown method on a known path is a 405 naming the allowed ones.
  */
+import type { ApiRequest } from "@/lib/api/request";
+
 export type Params = Record<string, string | string[]>;
 // A route's handler takes its own params type; any of them fits the table.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type RouteHandler = (request: Request, params: any) => Response | Promise<Response>;
+export type RouteHandler = (request: ApiRequest, params: any) => Response | Promise<Response>;
 /** `ANY` answers every method not listed. */
 export type RouteMethods = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "ANY", RouteHandler>>;
 export type RouteTable = Record<string, RouteMethods>;

@@ -1,8 +1,9 @@
 import "server-only";
+import type { HeaderReader } from "@/lib/api/request";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ApiError } from "@/lib/api/responses";
 import type { RouteOptions } from "@/lib/api/token-route";
-import { open } from "@/lib/crypto/secret-box";
+import { openCached } from "@/lib/crypto/secret-box";
 import { CALL_GATEWAY, type CallGateway, type Principal } from "@/lib/tokens/verify";
 import { nextMonthStart } from "@/lib/time";
 import { getDb } from "@/lib/db/client";
@@ -18,7 +19,7 @@ export const GATEWAY_API: RouteOptions = { kinds: ["GATEWAY", "ORGANIZATION"], a
  * `x-gateway` naming another one is refused), or for an organization token the
  * one `x-gateway` names (read per call: organization tokens are not tied to one).
  */
-export async function resolveGateway(db: PrismaClient, principal: Principal, headers: Headers): Promise<CallGateway> {
+export async function resolveGateway(db: PrismaClient, principal: Principal, headers: HeaderReader): Promise<CallGateway> {
   const named = headers.get("x-gateway")?.trim() || null;
   if (principal.kind === "GATEWAY") {
     const gateway = principal.gateway;
@@ -45,7 +46,7 @@ export function gatewayMaxBodyBytes(): number {
 }
 
 export function upstreamKey(gateway: CallGateway): string | null {
-  return gateway.upstreamKeyEnc ? open(gateway.upstreamKeyEnc) : null;
+  return gateway.upstreamKeyEnc ? openCached(gateway.upstreamKeyEnc) : null;
 }
 
 /**

@@ -5,6 +5,7 @@
  * until something runs out.
  */
 import "server-only";
+import type { HeaderReader } from "@/lib/api/request";
 export const HOP_HEADER = "x-keysmith-hop";
 
 export const LOOP_MESSAGE = "This request came from a Keysmith gateway: refusing to loop.";
@@ -12,6 +13,6 @@ export const LOOP_MESSAGE = "This request came from a Keysmith gateway: refusing
 /** 508 Loop Detected (RFC 5842). */
 export const LOOP_STATUS = 508;
 
-export function cameFromGateway(headers: Headers): boolean {
+export function cameFromGateway(headers: HeaderReader): boolean {
   return headers.has(HOP_HEADER);
 }

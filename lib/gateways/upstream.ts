@@ -11,6 +11,7 @@
  * each failure class has a fixed message and at most the upstream's status.
  */
 import "server-only";
+import type { HeaderReader } from "@/lib/api/request";
 import { fetch, type Agent, type Response } from "undici";
 import { ApiError } from "@/lib/api/responses";
 import { egressAgent } from "@/lib/net/egress-agent";
@@ -56,7 +57,7 @@ export function setUpstreamLookup(lookup: Lookup = systemLookup): void {
  * a long answer that keeps flowing is never cut off — the idle timeout in
  * meterEventStream guards streams instead.
  */
-async function open(target: UpstreamTarget, path: string, body: unknown, incoming: Headers, controller: AbortController): Promise<Response> {
+async function open(target: UpstreamTarget, path: string, body: unknown, incoming: HeaderReader, controller: AbortController): Promise<Response> {
   // A row saved before the URL rules (or written around them) is refused like any unreachable host.
   if (upstreamUrlProblem(target.baseUrl)) throw new ApiError(502, UNREACHABLE);
   const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json, text/event-stream" };
@@ -119,7 +120,7 @@ async function readCapped(response: Response, limit: number): Promise<string> {
 }
 
 /** A non-streamed call: headers and body within the deadline; anything but a JSON body is the upstream's fault (502). */
-export async function upstreamJson(target: UpstreamTarget, path: string, body: unknown, incoming: Headers): Promise<unknown> {
+export async function upstreamJson(target: UpstreamTarget, path: string, body: unknown, incoming: HeaderReader): Promise<unknown> {
   const { controller, clear } = deadline();
   try {
     const response = await open(target, path, body, incoming, controller);
@@ -139,7 +140,7 @@ export async function upstreamJson(target: UpstreamTarget, path: string, body: u
 }
 
 /** A streamed call: the deadline ends once the headers arrive; only an event stream is relayed. */
-export async function upstreamStream(target: UpstreamTarget, path: string, body: unknown, incoming: Headers): Promise<ReadableStream<Uint8Array>> {
+export async function upstreamStream(target: UpstreamTarget, path: string, body: unknown, incoming: HeaderReader): Promise<ReadableStream<Uint8Array>> {
   const { controller, clear } = deadline();
   try {
     const response = await open(target, path, body, incoming, controller);

@@ -4,7 +4,8 @@
  * Database triggers add a "TokenChange" row in the same transaction as any change
  * to what a token may do (prisma/migrations/…_token_change_feed). This process
  * polls the table every POLL_MS and drops the cached entries each new row names:
- * a token hash (and the tokens that token minted), or every token of an org. `coveredAt()` is when the last
+ * a token hash (and the tokens that token minted), or every token of an org;
+ * a new secret ("added") also goes to the known-token filter. `coveredAt()` is when the last
  * successful poll began: every change committed before then has been applied
  * here, which is what lets lib/tokens/verify.ts keep entries for minutes and
  * still honour a revocation everywhere within a second. When polls fail the
@@ -14,7 +15,7 @@
  * each poll re-reads LOOKBACK_MS back and skips the ids it has already applied.
  */
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { orgChanged, tokenChanged } from "./events";
+import { orgChanged, tokenAdded, tokenChanged } from "./events";
 import { singleton } from "@/lib/singleton";
 
 export const POLL_MS = Number(process.env.KEYSMITH_CHANGE_POLL_MS ?? 250);
@@ -22,7 +23,7 @@ const LOOKBACK_MS = 10_000;
 const PRUNE_EVERY_MS = 5 * 60_000;
 const KEEP = "1 hour";
 
-type Row = { id: string; hash: string | null; tokenId: string | null; orgId: string | null };
+type Row = { id: string; hash: string | null; tokenId: string | null; orgId: string | null; added: boolean };
 type State = {
   getDb?: () => Promise<PrismaClient>;
   timer?: ReturnType<typeof setTimeout>;
@@ -72,7 +73,7 @@ async function pollOnce(): Promise<void> {
     const [result] = await db.$queryRaw<Array<{ now: number | string; rows: Row[] }>>`
       WITH clock AS (SELECT clock_timestamp() AT TIME ZONE 'UTC' AS now)
       SELECT (EXTRACT(EPOCH FROM clock.now) * 1000)::float8 AS now,
-             COALESCE((SELECT json_agg(json_build_object('id', c.id::text, 'hash', c.hash, 'tokenId', c."tokenId", 'orgId', c."orgId"))
+             COALESCE((SELECT json_agg(json_build_object('id', c.id::text, 'hash', c.hash, 'tokenId', c."tokenId", 'orgId', c."orgId", 'added', c.added AND (c.hash IS NULL OR EXISTS (SELECT 1 FROM "Token" t WHERE t.hash = c.hash AND t.status <> 'REVOKED'))))
                          FROM "TokenChange" c
                         WHERE c."createdAt" > COALESCE(to_timestamp(${since}::float8 / 1000) AT TIME ZONE 'UTC', clock.now - ${LOOKBACK_MS / 1000} * interval '1 second')),
                       '[]'::json) AS rows
@@ -83,6 +84,7 @@ async function pollOnce(): Promise<void> {
       state.applied.set(row.id, dbNow);
       tokenChanged(row);
       if (row.orgId) orgChanged(row.orgId);
+      if (row.added) tokenAdded(row.hash);
     }
     for (const [id, seenAt] of state.applied) if (seenAt < dbNow - 2 * LOOKBACK_MS) state.applied.delete(id);
     state.dbNow = dbNow;

@@ -12,6 +12,8 @@ import { singleton } from "@/lib/singleton";
 export type TokenChangeEvent = { hash: string | null; tokenId: string | null } | { orgId: string };
 type Listener = (change: TokenChangeEvent) => void;
 const listeners = singleton("token-listeners", () => new Set<Listener>());
+type AddedListener = (hash: string | null) => void;
+const addedListeners = singleton("token-added-listeners", () => new Set<AddedListener>());
 
 export function onTokenChanged(listener: Listener): () => void {
   listeners.add(listener);
@@ -35,4 +37,14 @@ export function tokensChanged(rows: Array<{ id: string; hash: string; previousHa
     tokenChanged({ hash: r.hash, tokenId: r.id });
     tokenChanged({ hash: r.previousHash });
   }
+}
+
+export function onTokenAdded(listener: AddedListener): () => void {
+  addedListeners.add(listener);
+  return () => addedListeners.delete(listener);
+}
+
+/** A new secret may authenticate from now on (a token made, or regenerated); null: many at once, in bulk. */
+export function tokenAdded(hash: string | null): void {
+  for (const l of addedListeners) l(hash);
 }

@@ -14,7 +14,7 @@ import type { TokenRules } from "@/lib/schemas/tokens";
 import { issueSecret, maskToken } from "./format";
 import { KINDS } from "./kinds";
 import { displayStatus, type DisplayStatus } from "./status";
-import { tokensChanged } from "./events";
+import { tokenAdded, tokensChanged } from "./events";
 import { mintedBy } from "./lineage";
 import { revokeTokens } from "./revoke";
 import { monthUsageByToken } from "@/lib/gateways/budget";
@@ -328,6 +328,8 @@ export async function issueToken(db: PrismaClient, meta: ChangeMeta, input: Issu
     await notifyAdmins(tx, meta, view, "created", row.createdAt);
     return view;
   });
+  // This instance's known-token filter learns the new secret at once (the others through the change feed).
+  tokenAdded(issued.hash);
   kickOutbox();
   return { token: view, secret: issued.secret };
 }
@@ -375,9 +377,10 @@ export async function regenerateToken(db: PrismaClient, meta: ChangeMeta, id: st
     });
     const view = (await toViews(tx, [row]))[0];
     await notifyAdmins(tx, meta, view, "regenerated", at, row.previousValidUntil);
-    return { view, secret: fresh.secret, old: { id, hash: current.hash, previousHash: current.previousHash } };
+    return { view, secret: fresh.secret, old: { id, hash: current.hash, previousHash: current.previousHash }, fresh: fresh.hash };
   });
   tokensChanged([result.old]);
+  tokenAdded(result.fresh);
   kickOutbox();
   return { token: result.view, secret: result.secret };
 }

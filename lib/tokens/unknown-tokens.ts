@@ -11,7 +11,8 @@
 import "server-only";
 import { singleton } from "@/lib/singleton";
 export const RATE_PER_S = Number(process.env.KEYSMITH_UNKNOWN_TOKEN_RATE ?? 10);
-export const BURST = Number(process.env.KEYSMITH_UNKNOWN_TOKEN_BURST ?? 50);
+/** Above any client's concurrency: a lookup's unit comes back when it finds a token, so only unknown ones use it up. */
+export const BURST = Number(process.env.KEYSMITH_UNKNOWN_TOKEN_BURST ?? 256);
 const MAX_ADDRESSES = 100_000;
 
 type Bucket = { tokens: number; at: number };

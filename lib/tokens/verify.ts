@@ -10,6 +10,7 @@ import type { TokenKind } from "@/lib/generated/prisma/enums";
 import { hashToken, parseToken } from "./format";
 import { coveredAt } from "./change-feed";
 import { onTokenChanged } from "./events";
+import { admitNewcomer, mightBeToken } from "./known-tokens";
 import { chainBound, mintingChain, type Ancestor } from "./lineage";
 import { compileAllowlist, type IpMatcher } from "./ip-allowlist";
 import { authenticates } from "./status";
@@ -56,14 +57,22 @@ export interface Principal {
  * change feed (./change-feed.ts). So an entry is trusted for up to CACHE_MS while
  * the feed has applied every change committed until FRESH_MS ago, and only for
  * FRESH_MS when the feed is not running or cannot reach the database.
- * Unknown tokens are cached too (as null), so guessing cannot hammer the database.
+ * Unknown tokens are cached too (as null), so guessing cannot hammer the database;
+ * most never get that far: the known-token filter (./known-tokens.ts) refuses
+ * them without a lookup.
+ *
+ * Entries never expire together: each lives CACHE_MS less up to a fifth (jitter),
+ * and one still in use is looked up again in the background once three quarters
+ * of its life have passed (stale-while-revalidate), so a token in steady use is
+ * never answered by a blocking lookup, and warm-up's entries do not all fall due
+ * in the same second.
  */
 export const FRESH_MS = 1_000;
 /** 0 turns the cache off (the benchmark's uncached lookups). */
 export const CACHE_MS = Number(process.env.KEYSMITH_VERIFY_CACHE_MS ?? 5 * 60_000);
 const MAX_ENTRIES = 50_000;
-/** `at`: when the lookup that produced it began. */
-type Entry = { principal: Principal | null; at: number; until: number };
+/** `at`: when the lookup that produced it began; `refreshAt`: when a use should renew it in the background. */
+type Entry = { principal: Principal | null; at: number; until: number; refreshAt: number };
 const cache = singleton("verify-cache", () => new Map<string, Entry>());
 // Cached tokens by the ids of the tokens that minted them: a change to a minter drops them too.
 const minted = singleton("verify-cache.minted", () => new Map<string, Set<string>>());
@@ -103,7 +112,8 @@ function remember(hash: string, principal: Principal | null, lineage: string[], 
       if (--n <= 0) break;
     }
   }
-  cache.set(hash, { principal, at: nowMs, until: nowMs + CACHE_MS });
+  const life = CACHE_MS * (0.8 + 0.2 * Math.random());
+  cache.set(hash, { principal, at: nowMs, until: nowMs + life, refreshAt: nowMs + life * 0.75 });
   if (lineage.length) {
     // Stale hashes in here only cost a no-op delete; the bound keeps the index from growing without end.
     if (minted.size >= MAX_ENTRIES) {
@@ -138,16 +148,26 @@ export async function verifyToken(db: PrismaClient, candidate: string, now = new
   const nowMs = now.getTime();
   const hit = cache.get(hash);
   if (hit && trusted(hit, nowMs)) {
+    // A token in use is renewed before it falls due; a stranger's miss just expires.
+    if (hit.principal && nowMs >= hit.refreshAt && !inflight.has(hash)) void startLookup(db, kind, hash, now).catch(() => {});
     // The expiry is checked on every use: a cached token still expires on time.
     return hit.principal && (!hit.principal.usableUntil || hit.principal.usableUntil.getTime() > nowMs) ? hit.principal : null;
   }
   // Concurrent misses for one token share a single lookup instead of each querying.
   const pending = inflight.get(hash);
   if (pending) return pending;
+  // The filter is trusted while the change feed is current: it is how tokens made elsewhere get in.
+  if (coveredAt() >= nowMs - 2 * FRESH_MS && !mightBeToken(hash) && !admitNewcomer(nowMs)) return null;
   // Re-checking a token this process knew as valid is never gated: only strangers use up the budget.
   const gated = hit?.principal ? undefined : gate;
   gated?.admit();
+  return startLookup(db, kind, hash, now, gated);
+}
+
+/** One lookup per hash at a time; its answer is cached unless a change arrived meanwhile. */
+function startLookup(db: PrismaClient, kind: TokenKind, hash: string, now: Date, gated?: LookupGate): Promise<Principal | null> {
   const before = generation.n;
+  const nowMs = now.getTime();
   const promise = lookup(db, kind, hash, now)
     .then(({ principal, lineage }) => {
       if (generation.n === before) remember(hash, principal, lineage, nowMs);

@@ -1,7 +1,7 @@
 import { createCipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { keyId, keyringFrom, needsReseal, open, seal } from "@/lib/crypto/secret-box";
+import { keyId, keyringFrom, needsReseal, open, openCached, seal } from "@/lib/crypto/secret-box";
 
 const APP_SECRET = "unit-test-app-secret-of-enough-length";
 const ring = keyringFrom({ NEXTAUTH_SECRET: APP_SECRET });
@@ -104,5 +104,23 @@ describe("secret-box (upstream API keys at rest)", () => {
     delete process.env.NEXTAUTH_SECRET;
     expect(() => seal("x")).toThrow(/KEYSMITH_ENCRYPTION_KEY or NEXTAUTH_SECRET/);
     expect(() => open(sealed)).toThrow(/KEYSMITH_ENCRYPTION_KEY or NEXTAUTH_SECRET/);
+  });
+
+  it("opens a gateway's key once per value, and stops opening it as soon as its key leaves the configuration", () => {
+    const previous = randomBytes(32).toString("base64");
+    process.env.NEXTAUTH_SECRET = APP_SECRET;
+    process.env.KEYSMITH_ENCRYPTION_KEY = previous;
+    const sealed = seal("upstream key");
+    expect(openCached(sealed)).toBe("upstream key");
+    expect(openCached(sealed)).toBe("upstream key");
+
+    // Rotated, with the old key still listed as previous: still opens.
+    process.env.KEYSMITH_ENCRYPTION_KEY = randomBytes(32).toString("base64");
+    process.env.KEYSMITH_ENCRYPTION_KEYS_PREVIOUS = previous;
+    expect(openCached(sealed)).toBe("upstream key");
+
+    // The old key taken out: what was opened before is not answered from memory.
+    delete process.env.KEYSMITH_ENCRYPTION_KEYS_PREVIOUS;
+    expect(() => openCached(sealed)).toThrow(/not configured/);
   });
 });

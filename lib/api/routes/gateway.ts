@@ -4,6 +4,7 @@
  */
 import "server-only";
 import { parseJson } from "@/lib/api/body";
+import type { ApiRequest } from "@/lib/api/request";
 import { ApiError, errorResponse, json } from "@/lib/api/responses";
 import { tokenRoute } from "@/lib/api/token-route";
 import { enforceTokenRules, GATEWAY_API, gatewayMaxBodyBytes, recordCall, resolveGateway, upstreamKey } from "@/lib/gateways/api";
@@ -62,5 +63,5 @@ export const models = {
 };
 
 /** A gateway's own call is refused on every path of the gateway API alike: a loop gets one answer. */
-export const unknownGatewayEndpoint = async (request: Request) =>
+export const unknownGatewayEndpoint = async (request: ApiRequest) =>
   cameFromGateway(request.headers) ? errorResponse(LOOP_STATUS, LOOP_MESSAGE) : errorResponse(404, "No such endpoint.");

@@ -1,4 +1,6 @@
+import { json } from "@/lib/api/responses";
+
 /** Unauthenticated liveness probe; also the benchmark's baseline route. */
 export const health = {
-  GET: async () => Response.json({ status: "ok", time: new Date().toISOString() }, { headers: { "cache-control": "no-store" } }),
+  GET: async () => json({ status: "ok", time: new Date().toISOString() }),
 };

@@ -5,7 +5,7 @@
 import "server-only";
 import { parseJson, parseQuery } from "@/lib/api/body";
 import { openApiDocument } from "@/lib/api/openapi";
-import { errorResponse, json } from "@/lib/api/responses";
+import { errorResponse, json, JsonResponse } from "@/lib/api/responses";
 import { requirePermission, tokenRoute } from "@/lib/api/token-route";
 import { apiChangeMeta, assertProjectInScope, mintWorkspaceToken, revokeWorkspaceToken, WORKSPACE_API } from "@/lib/api/workspace";
 import { serializeMe, serializeMember, serializeProject, serializeToken } from "@/lib/api/workspace-serializers";
@@ -93,7 +93,7 @@ export const members = {
 let document: string | null = null;
 /** The OpenAPI document, generated once per process from the schemas the routes validate with. */
 export const openapi = {
-  GET: async () => new Response((document ??= JSON.stringify(openApiDocument())), { headers: { "content-type": "application/json", "cache-control": "public, max-age=300" } }),
+  GET: async () => new JsonResponse((document ??= JSON.stringify(openApiDocument())), { status: 200, headers: { "cache-control": "public, max-age=300" } }),
 };
 
 /** Unknown API paths answer in the API's JSON error shape, never an HTML page. */
