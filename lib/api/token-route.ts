@@ -68,17 +68,10 @@ export function tokenRoute<P = Record<string, never>>(
       if (!presented) throw new ApiError(401, UNAUTHENTICATED);
       const prisma = await getDb();
       const ip = clientIpFromHeaders(request.headers);
-      const principal = await verifyToken(prisma, presented, new Date(), unknownTokenGate(ip));
+      const principal = await verifyToken(prisma, presented, new Date(), new UnknownTokenGate(ip));
       if (!principal) throw new ApiError(401, UNAUTHENTICATED);
-      // A token with a rate limit reports its window on every response; refusals before the
-      // limit applies (kind, org, IP allowlist) show it as it stands, without using it up.
       const limit = principal.rateLimitPerMinute;
       let decision: RateDecision | null = null;
-      const withLimitHeaders = (response: Response) => {
-        if (!limit) return response;
-        for (const [k, v] of Object.entries(rateHeaders(decision ?? peekRate(principal.tokenId, limit)))) response.headers.set(k, v);
-        return response;
-      };
       try {
         if (!options.kinds.includes(principal.kind)) {
           throw new ApiError(403, "This kind of token cannot be used with this API.");
@@ -102,9 +95,9 @@ export function tokenRoute<P = Record<string, never>>(
         }
         const response = await handler({ request, principal, params, db: prisma, ip, userAgent });
         if (response.ok) recordUsage(getDb, principal.tokenId, ip);
-        return withLimitHeaders(response);
+        return limit ? withLimitHeaders(response, principal.tokenId, limit, decision) : response;
       } catch (error) {
-        return withLimitHeaders(toErrorResponse(error));
+        return limit ? withLimitHeaders(toErrorResponse(error), principal.tokenId, limit, decision) : toErrorResponse(error);
       }
     } catch (error) {
       return toErrorResponse(error);
@@ -112,18 +105,29 @@ export function tokenRoute<P = Record<string, never>>(
   };
 }
 
-/** An address that keeps presenting unknown tokens gets no more database lookups for a while. */
-function unknownTokenGate(ip: string | null): LookupGate {
-  return {
-    admit() {
-      const wait = admitLookup(ip);
-      if (wait > 0) {
-        throw new ApiError(429, `Too many requests with unknown tokens from your address. Try again in ${wait === 1 ? "1 second" : `${wait} seconds`}.`, {
-          "retry-after": String(wait),
-        });
-      }
-    },
-    found: () => refundLookup(ip),
-  };
+/**
+ * A token with a rate limit reports its window on every response; refusals before the
+ * limit applies (kind, org, IP allowlist) show it as it stands, without using it up.
+ */
+function withLimitHeaders(response: Response, tokenId: string, limit: number, decision: RateDecision | null): Response {
+  for (const [k, v] of Object.entries(rateHeaders(decision ?? peekRate(tokenId, limit)))) response.headers.set(k, v);
+  return response;
 }
 
+/** An address that keeps presenting unknown tokens gets no more database lookups for a while. */
+class UnknownTokenGate implements LookupGate {
+  constructor(private readonly ip: string | null) {}
+
+  admit(): void {
+    const wait = admitLookup(this.ip);
+    if (wait > 0) {
+      throw new ApiError(429, `Too many requests with unknown tokens from your address. Try again in ${wait === 1 ? "1 second" : `${wait} seconds`}.`, {
+        "retry-after": String(wait),
+      });
+    }
+  }
+
+  found(): void {
+    refundLookup(this.ip);
+  }
+}

@@ -14,15 +14,13 @@
  * history and the buckets never disagree and a call costs no write of its own.
  */
 import { randomUUID } from "node:crypto";
-import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { onShutdown } from "@/lib/shutdown";
 import { singleton } from "@/lib/singleton";
 import { utcDay } from "@/lib/time";
 
 export const FLUSH_MS = Number(process.env.KEYSMITH_USAGE_FLUSH_MS ?? 500);
 const CHUNK = 1_000;
-/** GatewayCall rows per INSERT: 9 parameters each stays well under PostgreSQL's 65,535. */
-const CALL_ROWS = 2_000;
 
 interface Day {
   calls: number;
@@ -147,39 +145,49 @@ function utcTimestamp(ms: number): string {
   return new Date(ms).toISOString().replace("Z", "");
 }
 
+/**
+ * One transaction per batch, each statement with one array parameter per column
+ * (unnest), not one parameter per value: building and sending a flush of
+ * thousands of calls costs the event loop next to nothing, and stays far below
+ * PostgreSQL's parameter limit however large the batch.
+ */
 async function write(db: PrismaClient, batch: Array<[string, Tally]>) {
-  const tokens = batch
-    .filter(([, t]) => t.count > 0)
-    .map(([id, t]) => Prisma.sql`(${id}, ${t.count}::bigint, ${utcTimestamp(t.at ?? 0)}::timestamp(3), ${t.ip})`);
-  const days = batch.flatMap(([id, t]) => [...t.days].map(([day, d]) => Prisma.sql`(${id}, ${day}::date, ${d.calls}::bigint, ${d.modelTokens}::bigint)`));
+  const counted = batch.filter(([, t]) => t.count > 0);
+  const days = batch.flatMap(([id, t]) => [...t.days].map(([day, d]) => ({ id, day, ...d })));
+  const calls = batch.flatMap(([id, t]) => t.calls.map((c) => ({ id, ...c })));
   const statements = [];
-  if (tokens.length > 0) {
+  if (counted.length > 0) {
     statements.push(db.$executeRaw`
       UPDATE "Token" AS t SET
         "usageCount" = t."usageCount" + v.n,
         "lastUsedIp" = CASE WHEN t."lastUsedAt" IS NULL OR v.at >= t."lastUsedAt" THEN v.ip ELSE t."lastUsedIp" END,
         "lastUsedAt" = GREATEST(t."lastUsedAt", v.at)
-      FROM (VALUES ${Prisma.join(tokens)}) AS v(id, n, at, ip)
+      FROM unnest(
+        ${counted.map(([id]) => id)}::text[], ${counted.map(([, t]) => t.count)}::bigint[],
+        ${counted.map(([, t]) => utcTimestamp(t.at ?? 0))}::timestamp(3)[], ${counted.map(([, t]) => t.ip)}::text[]
+      ) AS v(id, n, at, ip)
       WHERE t.id = v.id`);
   }
   statements.push(db.$executeRaw`
       INSERT INTO "TokenUsageDay" ("tokenId", day, count, "modelTokens")
-      SELECT v.id, v.day, v.n, v.m FROM (VALUES ${Prisma.join(days)}) AS v(id, day, n, m) JOIN "Token" t ON t.id = v.id
+      SELECT v.id, v.day, v.n, v.m
+        FROM unnest(${days.map((d) => d.id)}::text[], ${days.map((d) => d.day)}::date[], ${days.map((d) => d.calls)}::bigint[], ${days.map((d) => d.modelTokens)}::bigint[])
+             AS v(id, day, n, m)
+        JOIN "Token" t ON t.id = v.id
       ON CONFLICT ("tokenId", day) DO UPDATE SET
         count = "TokenUsageDay".count + EXCLUDED.count,
         "modelTokens" = "TokenUsageDay"."modelTokens" + EXCLUDED."modelTokens"`);
-  const calls = batch.flatMap(([id, t]) =>
-    t.calls.map((c) =>
-      // Ids are UUIDs (Prisma's cuid default is applied by the client, not the table).
-      Prisma.sql`(${randomUUID()}, ${c.orgId}, ${c.gatewayId}, ${id}, ${c.model}, ${c.inputTokens}::int, ${c.outputTokens}::int, ${c.streamed}::boolean, ${utcTimestamp(c.at)}::timestamp(3))`,
-    ),
-  );
-  for (let i = 0; i < calls.length; i += CALL_ROWS) {
-    // A token or gateway deleted since the call leaves the row without it (the foreign keys' SET NULL).
+  if (calls.length > 0) {
+    // Ids are UUIDs (Prisma's cuid default is applied by the client, not the table). A token or
+    // gateway deleted since the call leaves the row without it (the foreign keys' SET NULL).
     statements.push(db.$executeRaw`
       INSERT INTO "GatewayCall" (id, "orgId", "gatewayId", "tokenId", model, "inputTokens", "outputTokens", streamed, "createdAt")
       SELECT v.id, v.org, g.id, t.id, v.model, v.i, v.o, v.s, v.at
-        FROM (VALUES ${Prisma.join(calls.slice(i, i + CALL_ROWS))}) AS v(id, org, gw, tok, model, i, o, s, at)
+        FROM unnest(
+          ${calls.map(() => randomUUID())}::text[], ${calls.map((c) => c.orgId)}::text[], ${calls.map((c) => c.gatewayId)}::text[],
+          ${calls.map((c) => c.id)}::text[], ${calls.map((c) => c.model)}::text[], ${calls.map((c) => c.inputTokens)}::int[],
+          ${calls.map((c) => c.outputTokens)}::int[], ${calls.map((c) => c.streamed)}::boolean[], ${calls.map((c) => utcTimestamp(c.at))}::timestamp(3)[]
+        ) AS v(id, org, gw, tok, model, i, o, s, at)
         LEFT JOIN "Gateway" g ON g.id = v.gw
         LEFT JOIN "Token" t ON t.id = v.tok`);
   }

@@ -18,6 +18,12 @@ export interface BenchOptions {
   hotTokens: number;
   /** Also run me_rules/gpt_rules: the same calls with tokens carrying one guard rail of each kind (docs/contract.md §7). */
   rules: boolean;
+  /** Paced rounds at this share of the baseline's saturation throughput (0 skips them). */
+  pacedShare: number;
+  /** Minutes of paced `me` calls, with p50/p99 per minute (0 skips the soak). */
+  soakMinutes: number;
+  /** Compare the gateway with Portkey's, in front of the same mock upstream. */
+  peer: boolean;
 }
 
 export const SCENARIOS = ["me", "garbage401", "unknown401", "gpt", "me_flood"] as const;
@@ -42,6 +48,14 @@ const USAGE = `Usage: npm run bench -- [options]
                     guard rail of each kind (IP allowlist, rate limit; gateway tokens
                     also a model allowlist and a budget); reports them relative to
                     me / gpt in the same run
+  --paced-share F   paced rounds (open loop, fixed rate) of baseline, me and gpt at F
+                    times the baseline's closed-loop throughput (default 0.5; 0 skips)
+  --soak M          then M minutes of paced me calls, p50/p99 per minute (default 0)
+  --peer            then compare with Portkey's open-source gateway (@portkey-ai/gateway,
+                    installed once into .bench-peer/), both in front of one mock
+                    Anthropic upstream: throughput (closed loop) and latency added
+                    over the mock (paced at half Portkey's throughput)
+  --only none       no token scenarios (e.g. with --peer alone)
   --no-build        reuse the existing build in $KEYSMITH_DIST_DIR (default .next-bench)
   --keep            keep the benchmark database afterwards
 
@@ -70,6 +84,9 @@ export function parseArgs(argv: string[]): BenchOptions {
     scenarios: [...SCENARIOS],
     hotTokens: 1_000,
     rules: false,
+    pacedShare: 0.5,
+    soakMinutes: 0,
+    peer: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -95,7 +112,13 @@ export function parseArgs(argv: string[]): BenchOptions {
         options.pageLoads = Math.floor(positiveNumber(flag, value()));
         break;
       case "--only": {
-        const names = (value() ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+        const raw = value() ?? "";
+        if (raw === "none") {
+          options.scenarios = [];
+          options.pageLoads = 0;
+          break;
+        }
+        const names = raw.split(",").map((s) => s.trim()).filter(Boolean);
         const unknown = names.filter((n) => !(SCENARIOS as readonly string[]).includes(n));
         if (unknown.length || names.length === 0) throw new Error(`--only: unknown scenario(s) ${unknown.join(", ")}\n\n${USAGE}`);
         options.scenarios = names;
@@ -109,6 +132,15 @@ export function parseArgs(argv: string[]): BenchOptions {
         break;
       case "--rules":
         options.rules = true;
+        break;
+      case "--paced-share":
+        options.pacedShare = Math.min(1, positiveNumber(flag, value()));
+        break;
+      case "--soak":
+        options.soakMinutes = positiveNumber(flag, value());
+        break;
+      case "--peer":
+        options.peer = true;
         break;
       case "--keep":
         options.keep = true;

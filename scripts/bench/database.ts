@@ -44,6 +44,14 @@ export interface HotTokens {
   /** With `rules`: as many more of each kind, carrying guard rails. */
   workspaceRules: string[];
   gatewayRules: string[];
+  /** With `mockUpstream`: as many more gateway tokens, on the gateway whose upstream is the mock. */
+  mockGateway: string[];
+}
+
+/** --peer: a gateway of type ANTHROPIC in front of the mock upstream, its key sealed for the server. */
+export interface MockUpstreamGateway {
+  baseUrl: string;
+  sealedKey: string;
 }
 
 export interface SeedSummary {
@@ -161,7 +169,7 @@ export async function seedBenchDatabase(
   total: number,
   admin: { email: string; password: string },
   log: (line: string) => void,
-  options: { rules?: boolean } = {},
+  options: { rules?: boolean; mockUpstream?: MockUpstreamGateway } = {},
 ): Promise<SeedSummary> {
   const started = Date.now();
   return withDriver(database, async (driver, session) => {
@@ -181,11 +189,19 @@ export async function seedBenchDatabase(
       `INSERT INTO "Gateway" (id, "orgId", name, slug, "upstreamType", models, "updatedAt") VALUES ($1, $2, 'Bench echo', $3, 'ECHO', $4, now())`,
       [gatewayId, acme.id, GATEWAY_SLUG, [GATEWAY_MODEL]],
     );
+    const mockGatewayId = `benchmock${randomBytes(6).toString("hex")}`;
+    if (options.mockUpstream) {
+      await session.query(
+        `INSERT INTO "Gateway" (id, "orgId", name, slug, "upstreamType", "upstreamBaseUrl", "upstreamKeyEnc", models, "updatedAt") VALUES ($1, $2, 'Bench mock Anthropic', 'bench-mock', 'ANTHROPIC', $3, $4, $5, now())`,
+        [mockGatewayId, acme.id, options.mockUpstream.baseUrl, options.mockUpstream.sealedKey, [GATEWAY_MODEL]],
+      );
+    }
     // 1,000 hot workspace + 1,000 hot gateway tokens (twice that with rules), acme filled up
     // to 10,000 workspace tokens, the rest elsewhere.
-    const hotSets = options.rules ? 2 : 1;
-    const acmeFiller = Math.max(0, Math.min(ACME_WORKSPACE_TOKENS - HOT_TOKENS * hotSets, total - 2 * HOT_TOKENS * hotSets));
-    const others = Math.max(0, total - 2 * HOT_TOKENS * hotSets - acmeFiller);
+    const hotWorkspace = HOT_TOKENS * (options.rules ? 2 : 1);
+    const hotTotal = 2 * hotWorkspace + (options.mockUpstream ? HOT_TOKENS : 0);
+    const acmeFiller = Math.max(0, Math.min(ACME_WORKSPACE_TOKENS - hotWorkspace, total - hotTotal));
+    const others = Math.max(0, total - hotTotal - acmeFiller);
     const orgCount = others > 0 ? OTHER_ORGS : 0;
     const orgIds: string[] = [];
     if (orgCount > 0) {
@@ -201,7 +217,7 @@ export async function seedBenchDatabase(
     const now = Date.now();
     const nowSql = timestamp(now);
     const salt = randomBytes(8).toString("hex");
-    const tokens: HotTokens = { workspace: [], gateway: [], workspaceRules: [], gatewayRules: [] };
+    const tokens: HotTokens = { workspace: [], gateway: [], workspaceRules: [], gatewayRules: [], mockGateway: [] };
     let written = 0;
     let batch: string[] = [];
     let lastLog = Date.now();
@@ -227,13 +243,13 @@ export async function seedBenchDatabase(
       allowedModels: workspace ? "{}" : `{${GATEWAY_MODEL}}`,
       monthlyTokenBudget: workspace ? null : 2_000_000_000,
     });
-    const hot = (kind: "WORKSPACE" | "GATEWAY", i: number, withRules = false): Row => {
+    const hot = (kind: "WORKSPACE" | "GATEWAY", i: number, withRules = false, onMock = false): Row => {
       const secret = generateToken(kind);
       const workspace = kind === "WORKSPACE";
-      const list = withRules ? (workspace ? tokens.workspaceRules : tokens.gatewayRules) : workspace ? tokens.workspace : tokens.gateway;
+      const list = onMock ? tokens.mockGateway : withRules ? (workspace ? tokens.workspaceRules : tokens.gatewayRules) : workspace ? tokens.workspace : tokens.gateway;
       list.push(secret);
       const { prefix, last4 } = displayParts(secret);
-      const tag = withRules ? "r" : "";
+      const tag = onMock ? "m" : withRules ? "r" : "";
       return {
         id: `bh${workspace ? "w" : "g"}${tag}${salt}${i.toString(36).padStart(4, "0")}`,
         orgId: acme.id,
@@ -245,10 +261,10 @@ export async function seedBenchDatabase(
         prefix,
         last4,
         permissions: workspace ? "{projects:read,tokens:read}" : "{}",
-        gatewayId: workspace ? null : gatewayId,
+        gatewayId: workspace ? null : onMock ? mockGatewayId : gatewayId,
         createdById: user.id,
         // Newest first on the console's list: the hot ones sit on the first pages.
-        createdAt: now - (withRules ? HOT_TOKENS + i : i) * 1_000,
+        createdAt: now - (withRules || onMock ? HOT_TOKENS + i : i) * 1_000,
       };
     };
     // Filler: a precomputed SHA-256 of a secret nobody holds; shaped like a workspace token for display.
@@ -265,7 +281,7 @@ export async function seedBenchDatabase(
         permissions: "{projects:read}",
         gatewayId: null,
         createdById,
-        createdAt: now - (HOT_TOKENS * hotSets + i) * 1_000,
+        createdAt: now - (hotTotal + i) * 1_000,
       };
     };
 
@@ -276,6 +292,7 @@ export async function seedBenchDatabase(
       for (let i = 0; i < HOT_TOKENS; i++) await push(hot("GATEWAY", i, true));
       log("guard rails on 1,000 more hot tokens of each kind: IP allowlist, rate limit; gateway tokens also a model allowlist and a budget");
     }
+    if (options.mockUpstream) for (let i = 0; i < HOT_TOKENS; i++) await push(hot("GATEWAY", i, false, true));
     for (let i = 0; i < acmeFiller; i++) await push(filler(i, acme.id, user.id));
     for (let i = 0; i < others; i++) {
       await push(filler(ACME_WORKSPACE_TOKENS + i, orgIds[i % orgIds.length], null));
@@ -285,7 +302,7 @@ export async function seedBenchDatabase(
     await session.exec(`ANALYZE "Token"`);
     return {
       total: written,
-      acmeWorkspace: HOT_TOKENS * hotSets + acmeFiller,
+      acmeWorkspace: hotWorkspace + acmeFiller,
       otherOrgs: others,
       seconds: (Date.now() - started) / 1000,
       tokens,

@@ -1,7 +1,8 @@
 /**
  * The load generator, in its own process (forked by scripts/bench/load.ts) so
- * it never shares the bench orchestrator's event loop. Runs one autocannon
- * segment per message and answers with counts and latency percentiles.
+ * it never shares the bench orchestrator's event loop. Runs one segment per
+ * message (closed loop with autocannon, or paced open loop with `rate`) and
+ * answers with counts and latency percentiles.
  *
  * A segment ends by draining, not by cutting: once the time is up every
  * connection finishes the request it has in flight and then closes, so each
@@ -10,6 +11,7 @@
  */
 import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
+import { Pool } from "undici";
 
 import { checksum, generateToken } from "@/lib/tokens/format";
 import type { HotTokens } from "./database";
@@ -38,28 +40,36 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-type AutocannonRequest = NonNullable<autocannon.Options["requests"]>[number];
-
-/** `GET /api/v1/app/me` in the bench org, with the token `token()` gives for each request. */
-function meWith(req: SegmentRequest, token: () => string): ReturnType<typeof requestsFor> {
-  return {
-    path: "/api/v1/app/me",
-    method: "GET",
-    requests: [
-      {
-        method: "GET",
-        path: "/api/v1/app/me",
-        setupRequest: (r) => ({ ...r, headers: { authorization: `Bearer ${token()}`, "x-org": req.orgSlug } }),
-      },
-    ],
-  };
+/** One request to send: what a scenario's next call looks like. */
+interface Call {
+  method: "GET" | "POST";
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
 }
 
-function requestsFor(req: SegmentRequest): { path: string; method: "GET" | "POST"; requests: AutocannonRequest[] } {
+/** `GET /api/v1/app/me` in the bench org, with the token `token()` gives for each request. */
+function meWith(req: SegmentRequest, token: () => string): () => Call {
+  return () => ({ method: "GET", path: "/api/v1/app/me", headers: { authorization: `Bearer ${token()}`, "x-org": req.orgSlug } });
+}
+
+/** An Anthropic Messages call (non-streamed) with the key `key()` gives. */
+function messagesWith(path: string, model: string, key: () => string, extra: Record<string, string> = {}): () => Call {
+  const body = JSON.stringify({ model, max_tokens: 16, messages: [{ role: "user", content: "ping from the benchmark" }] });
+  return () => ({
+    method: "POST",
+    path,
+    body,
+    headers: { "x-api-key": key(), "anthropic-version": "2023-06-01", "content-type": "application/json", ...extra },
+  });
+}
+
+/** The scenario's calls, one fresh description per request. */
+function callsFor(req: SegmentRequest): () => Call {
   const tokens = req.tokenFile ? (JSON.parse(readFileSync(req.tokenFile, "utf8")) as HotTokens) : null;
   switch (req.scenario) {
     case "baseline":
-      return { path: "/api/health", method: "GET", requests: [{ method: "GET", path: "/api/health" }] };
+      return () => ({ method: "GET", path: "/api/health", headers: {} });
     case "me":
     case "me_flood":
     case "me_rules": {
@@ -76,29 +86,56 @@ function requestsFor(req: SegmentRequest): { path: string; method: "GET" | "POST
     case "gpt":
     case "gpt_rules": {
       const list = (req.scenario === "gpt" ? tokens!.gateway : tokens!.gatewayRules).slice(0, req.hotTokens);
-      const body = JSON.stringify({ model: req.gatewayModel, max_tokens: 16, messages: [{ role: "user", content: "ping from the benchmark" }] });
-      return {
-        path: "/api/gpt/v1/messages",
-        method: "POST",
-        requests: [
-          {
-            method: "POST",
-            path: "/api/gpt/v1/messages",
-            body,
-            setupRequest: (r) => ({
-              ...r,
-              body,
-              headers: { "x-api-key": pick(list), "anthropic-version": "2023-06-01", "content-type": "application/json" },
-            }),
-          },
-        ],
-      };
+      return messagesWith("/api/gpt/v1/messages", req.gatewayModel, () => pick(list));
     }
+    case "gpt_mock": {
+      // The same call on the gateway whose upstream is the mock Anthropic server (--peer).
+      const list = tokens!.mockGateway.slice(0, req.hotTokens);
+      return messagesWith("/api/gpt/v1/messages", req.gatewayModel, () => pick(list));
+    }
+    case "portkey":
+      // Portkey's gateway, routed to the same mock (its documented custom-host headers).
+      return messagesWith("/v1/messages", req.gatewayModel, () => "mock-upstream-key", {
+        "x-portkey-provider": "anthropic",
+        "x-portkey-custom-host": req.peer!.customHost,
+      });
+    case "upstream":
+      // The mock upstream itself: what a gateway adds is measured against this.
+      return messagesWith("/v1/messages", req.gatewayModel, () => "mock-upstream-key");
   }
 }
 
-async function runSegment(req: SegmentRequest): Promise<SegmentResult> {
-  const { requests } = requestsFor(req);
+function summarizeLatencies(latencies: Float64Array, n: number) {
+  const sorted = latencies.slice(0, n).sort();
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += sorted[i];
+  return {
+    sorted,
+    latency: {
+      p50: percentile(sorted, 50),
+      p90: percentile(sorted, 90),
+      p99: percentile(sorted, 99),
+      mean: n ? sum / n : Number.NaN,
+      max: n ? sorted[n - 1] : Number.NaN,
+    },
+  };
+}
+
+/** Closed loop: `connections` clients, each sending its next request as soon as the last is answered. */
+async function runClosedLoop(req: SegmentRequest): Promise<SegmentResult> {
+  const next = callsFor(req);
+  const first = next();
+  const requests: NonNullable<autocannon.Options["requests"]> = [
+    {
+      method: first.method,
+      path: first.path,
+      ...(first.body ? { body: first.body } : {}),
+      setupRequest: (r) => {
+        const call = next();
+        return { ...r, method: call.method, path: call.path, headers: call.headers, ...(call.body ? { body: call.body } : {}) };
+      },
+    },
+  ];
   const status: Record<string, number> = {};
   let latencies = new Float64Array(1 << 16);
   let n = 0;
@@ -148,9 +185,7 @@ async function runSegment(req: SegmentRequest): Promise<SegmentResult> {
   const result = await done;
   clearTimeout(timer);
   const cpu = process.cpuUsage(cpuBefore);
-  const sorted = latencies.slice(0, n).sort();
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += sorted[i];
+  const { sorted, latency } = summarizeLatencies(latencies, n);
   const elapsedSec = (lastResponse - started) / 1000;
   return {
     scenario: req.scenario,
@@ -161,20 +196,99 @@ async function runSegment(req: SegmentRequest): Promise<SegmentResult> {
     timeouts: result.timeouts,
     elapsedSec,
     rps: n / elapsedSec,
-    latency: {
-      p50: percentile(sorted, 50),
-      p90: percentile(sorted, 90),
-      p99: percentile(sorted, 99),
-      mean: n ? sum / n : Number.NaN,
-      max: n ? sorted[n - 1] : Number.NaN,
-    },
+    latency,
     loadgenCpuSeconds: (cpu.user + cpu.system) / 1e6,
     latencies: Buffer.from(Float32Array.from(sorted).buffer).toString("base64"),
   };
 }
 
+/**
+ * Open loop at a fixed rate (`req.rate` per second), as wrk2 does: request i is
+ * due at start + i/rate whatever happened to the ones before it, and its latency
+ * counts from when it was due, so a stall shows up in the figures instead of
+ * quietly slowing the sender down (coordinated omission). Up to `connections`
+ * requests are in flight; past that they wait for a connection, and the wait counts.
+ * With `bucketSec`, percentiles are also kept per bucket of due time (the soak's minutes).
+ */
+async function runPaced(req: SegmentRequest): Promise<SegmentResult> {
+  const rate = req.rate!;
+  const next = callsFor(req);
+  const pool = new Pool(req.url, { connections: req.connections, pipelining: 1, keepAliveTimeout: 60_000 });
+  const total = Math.round(rate * req.durationSec);
+  const status: Record<string, number> = {};
+  const latencies = new Float64Array(total);
+  const dueAt = new Float64Array(total);
+  let n = 0;
+  let errors = 0;
+  let timeouts = 0;
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  let lastResponse = started;
+  let sent = 0;
+
+  const fire = (due: number) => {
+    const call = next();
+    pool
+      .request({ method: call.method, path: call.path, headers: call.headers, body: call.body, headersTimeout: 30_000, bodyTimeout: 30_000 })
+      .then(async (res) => {
+        await res.body.dump();
+        lastResponse = performance.now();
+        status[res.statusCode] = (status[res.statusCode] ?? 0) + 1;
+        dueAt[n] = due - started;
+        latencies[n++] = lastResponse - due;
+      })
+      .catch((error: { code?: string }) => {
+        if (error?.code === "UND_ERR_HEADERS_TIMEOUT" || error?.code === "UND_ERR_BODY_TIMEOUT") timeouts++;
+        else errors++;
+      })
+      .finally(() => {
+        if (n + errors + timeouts === total) finished();
+      });
+  };
+  let finished!: () => void;
+  const done = new Promise<void>((resolve) => (finished = resolve));
+  // Timers fire about once a millisecond: each tick sends every request that has fallen due.
+  const tick = () => {
+    const due = Math.min(total, Math.floor(((performance.now() - started) * rate) / 1000) + 1);
+    while (sent < due) fire(started + (sent++ * 1000) / rate);
+    if (sent < total) setTimeout(tick, 1);
+  };
+  tick();
+  await done;
+  await pool.close();
+  const cpu = process.cpuUsage(cpuBefore);
+  const { sorted, latency } = summarizeLatencies(latencies, n);
+  const elapsedSec = (lastResponse - started) / 1000;
+  let buckets: SegmentResult["buckets"];
+  if (req.bucketSec) {
+    const groups = new Map<number, number[]>();
+    for (let i = 0; i < n; i++) {
+      const b = Math.floor(dueAt[i] / 1000 / req.bucketSec);
+      let list = groups.get(b);
+      if (!list) groups.set(b, (list = []));
+      list.push(latencies[i]);
+    }
+    buckets = [...groups.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([b, list]) => ({ startSec: b * req.bucketSec!, responses: list.length, ...summarizeLatencies(Float64Array.from(list), list.length).latency }));
+  }
+  return {
+    scenario: req.scenario,
+    responses: n,
+    status,
+    errors,
+    timeouts,
+    elapsedSec,
+    rps: n / elapsedSec,
+    latency,
+    loadgenCpuSeconds: (cpu.user + cpu.system) / 1e6,
+    latencies: Buffer.from(Float32Array.from(sorted).buffer).toString("base64"),
+    buckets,
+  };
+}
+
 process.on("message", (message: SegmentRequest) => {
-  runSegment(message).then(
+  (message.rate ? runPaced(message) : runClosedLoop(message)).then(
     (result) => process.send!({ ok: true, result }),
     (error: unknown) => process.send!({ ok: false, error: error instanceof Error ? error.stack ?? error.message : String(error) }),
   );

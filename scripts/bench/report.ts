@@ -35,7 +35,7 @@ function decode(base64: string): Float32Array {
   return new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
 }
 
-function latencyOf(segments: MeasuredSegment[]): LatencySummary {
+export function latencyOf(segments: MeasuredSegment[]): LatencySummary {
   const total = segments.reduce((a, s) => a + s.responses, 0);
   const all = new Float64Array(total);
   let i = 0;

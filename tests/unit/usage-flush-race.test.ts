@@ -14,9 +14,9 @@ function slowDb(writeMs: number) {
     $executeRaw: (_strings: TemplateStringsArray, ...values: unknown[]) => values,
     $transaction: async (ops: unknown[][]) => {
       await delay(writeMs);
-      // The first statement's VALUES list is a Prisma.Sql whose values start with each token id.
-      const sql = ops[0][0] as { values: unknown[] };
-      for (const v of sql.values) if (typeof v === "string" && v.startsWith("tok-")) persisted.push(v);
+      // The first statement's first parameter is the array of the token ids it counts.
+      const ids = ops[0][0] as string[];
+      for (const id of ids) if (id.startsWith("tok-")) persisted.push(id);
     },
   } as unknown as PrismaClient;
   return { getDb: async () => fake, persisted };
