@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { acceptAsNewUser, invite, newAccount, signInAsAdmin, unique } from "./support/flows";
 import { tokenRow } from "./support/tokens";
+import { BASE_URL } from "./support/constants";
 
 const GATEWAY_SECRET = /^ksg_[0-9A-Za-z]{36}$/;
 
@@ -30,7 +31,7 @@ test("admin creates a gateway; a developer creates a token in its Developer Cons
   // The quick start shows a placeholder, never a secret.
   await expect(devPage.getByText("$KEYSMITH_TOKEN").first()).toBeVisible();
   // Snippets name the real origin, not a variable to fill in.
-  await expect(devPage.getByLabel("curl snippet")).toContainText("http://127.0.0.1:3100/api/gpt/v1/messages");
+  await expect(devPage.getByLabel("curl snippet")).toContainText(`${BASE_URL}/api/gpt/v1/messages`);
 
   await devPage.getByRole("button", { name: "Create token", exact: true }).click();
   const create = devPage.getByRole("dialog", { name: "Create gateway token" });

@@ -1,6 +1,6 @@
 // Starts Keysmith for the Playwright end-to-end tests (playwright.config.ts
 // webServer): builds (unless E2E_SKIP_BUILD=1), gives it a fresh PGlite data dir
-// (unless DATABASE_URL is set), then runs Keysmith's server (scripts/serve.ts) on 127.0.0.1:3100.
+// (unless DATABASE_URL is set), then runs Keysmith's server (scripts/serve.ts) on 127.0.0.1:$E2E_PORT (3100).
 // Everything the build and the server print is passed through and also written
 // to test-results/e2e-server.log, which tests grep for leaked secrets.
 import { spawn } from "node:child_process";
@@ -11,7 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const PORT = "3100";
+const PORT = process.env.E2E_PORT ?? "3100";
 const HOST = "127.0.0.1";
 const logPath = path.join(root, "test-results", "e2e-server.log");
 

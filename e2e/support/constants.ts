@@ -4,7 +4,9 @@ import { fileURLToPath } from "node:url";
 /** The admin of the demo org `acme`, seeded by scripts/e2e-server.mjs's env. */
 export const ADMIN = { email: "admin@acme.test", password: "admin-password-123" } as const;
 
-export const BASE_URL = "http://127.0.0.1:3100";
+/** E2E_PORT moves it (two checkouts testing side by side); 3100 by default. */
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
+export const BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 

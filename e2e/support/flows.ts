@@ -1,5 +1,5 @@
 import { expect, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
-import { ADMIN } from "./constants";
+import { ADMIN, BASE_URL } from "./constants";
 
 /** The seeded demo org (lib/db/seed.ts). */
 export const ACME = { slug: "acme", name: "Acme Inc.", adminName: "Acme Admin" } as const;
@@ -93,7 +93,8 @@ export async function invite(page: Page, orgSlug: string, email: string, role: R
   await expect(link).toBeVisible();
   await expect(page.getByRole("status").filter({ hasText: `Invitation created for ${email}` })).toHaveCount(1);
   const value = await link.inputValue();
-  expect(value).toMatch(/^http:\/\/127\.0\.0\.1:3100\/invite\/[A-Za-z0-9_-]{20,}$/);
+  expect(value.startsWith(`${BASE_URL}/invite/`)).toBe(true);
+  expect(value.slice(BASE_URL.length)).toMatch(/^\/invite\/[A-Za-z0-9_-]{20,}$/);
   return value;
 }
 
