@@ -34,6 +34,8 @@ const env = {
   KEYSMITH_ADMIN_PASSWORD: "admin-password-123",
   NEXTAUTH_URL: `http://${HOST}:${PORT}`,
   NEXT_TELEMETRY_DISABLED: "1",
+  // Background jobs (expiry reminders, retention) every second, so a test sees a reminder without waiting a minute.
+  KEYSMITH_JOBS_EVERY_MS: "1000",
   // Plain text in the log: an ANSI colour code must never split a secret that a test greps for.
   FORCE_COLOR: "0",
   NO_COLOR: "1",

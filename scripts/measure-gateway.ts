@@ -110,10 +110,10 @@ async function measure(kind: "pglite" | "postgres") {
 
     await flushUsage();
     const counted = await usageCount(app.prisma, token.id);
-    const recorded = await app.prisma.gatewayCall.count({ where: { tokenId: token.id } });
+    const recorded = Number((await app.prisma.tokenModelBucket.aggregate({ where: { tokenId: token.id, span: "DAY" }, _sum: { calls: true } }))._sum.calls ?? 0);
     const expected = 1 + WARMUP + CALLS;
     if (counted !== expected || recorded !== expected) {
-      throw new Error(`usage mismatch: usageCount ${counted}, GatewayCall rows ${recorded}, expected ${expected}`);
+      throw new Error(`usage mismatch: usageCount ${counted}, model bucket calls ${recorded}, expected ${expected}`);
     }
     return { kind, baseline: stats(baseline), gateway: stats(viaGateway), responseBytes: Buffer.byteLength(canned), counted };
   } finally {
@@ -129,7 +129,7 @@ console.log(`measure-gateway: ${CALLS} non-streaming echo calls per side (after 
 console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
 for (const { name } of testDatabases) {
   const r = await measure(name);
-  console.log(`\n${r.kind} (response ${r.responseBytes} bytes; usageCount and GatewayCall rows exact: ${r.counted})`);
+  console.log(`\n${r.kind} (response ${r.responseBytes} bytes; usageCount and model bucket calls exact: ${r.counted})`);
   console.log("                      median      p99     mean      min      max   (ms)");
   console.log(`  baseline handler   ${f(r.baseline.median)}  ${f(r.baseline.p99)}  ${f(r.baseline.mean)}  ${f(r.baseline.min)}  ${f(r.baseline.max)}`);
   console.log(`  gateway (echo)     ${f(r.gateway.median)}  ${f(r.gateway.p99)}  ${f(r.gateway.mean)}  ${f(r.gateway.min)}  ${f(r.gateway.max)}`);

@@ -1,6 +1,6 @@
 /**
  * Times what every authenticated API call does before its handler runs:
- * verifyToken + recordUsage, 1,000 sequential calls after a warm-up, on a fresh
+ * verifyToken + countCall, 1,000 sequential calls after a warm-up, on a fresh
  * PGlite directory and, when a server URL is given, a fresh PostgreSQL database.
  *
  *   npx tsx scripts/measure-verify.ts [postgres://user:pass@host:5432/postgres]
@@ -13,7 +13,7 @@
  *          answer from its short-lived cache);
  *   cold — 1,000 different tokens, one call each (every verification reads the
  *          database).
- * recordUsage only tallies in memory; the batched write (flushUsage) is timed
+ * countCall only tallies in memory; the batched write (flushUsage) is timed
  * separately, and the stored counts are checked to be exact.
  *
  * Each database is measured in its own child process: the verification cache
@@ -33,7 +33,7 @@ import { createDriver } from "@/lib/db/driver";
 import { migrate } from "@/lib/db/migrate";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { issueSecret } from "@/lib/tokens/format";
-import { flushUsage, recordUsage } from "@/lib/tokens/usage";
+import { countCall, flushUsage } from "@/lib/tokens/usage";
 import { verifyToken } from "@/lib/tokens/verify";
 
 const CALLS = 1000;
@@ -84,7 +84,7 @@ async function measure(label: string, target: DatabaseTarget) {
       const started = performance.now();
       const principal = await verifyToken(prisma, secret);
       if (!principal) throw new Error("the token did not verify");
-      recordUsage(getDb, principal.tokenId, IP);
+      countCall(getDb, principal.tokenId, 200, IP);
       return performance.now() - started;
     };
 

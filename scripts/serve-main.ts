@@ -7,7 +7,8 @@
  *
  * Before taking traffic it settles the app secret, applies migrations, seeds
  * once, and starts the background work every role needs: the change feed that
- * keeps verification caches honest, and the outbox sender; an API process also
+ * keeps verification caches honest, the outbox sender and the background jobs
+ * (expiry reminders, usage retention); an API process also
  * builds its known-token filter (lib/tokens/known-tokens.ts).
  */
 import http from "node:http";
@@ -19,6 +20,9 @@ import { ConfigError } from "@/lib/errors";
 import { databaseTarget } from "@/lib/db/connection";
 import { prepareDatabase } from "@/lib/db/prepare";
 import { startOutboxWorker } from "@/lib/email/worker";
+import { expiryRemindersJob } from "@/lib/jobs/expiry-reminders";
+import { startScheduler } from "@/lib/jobs/scheduler";
+import { usageRetentionJob } from "@/lib/usage/retention";
 import { CLIENT_IP_HEADER, publicOrigin, resolveClientIp } from "@/lib/request-info";
 import { runShutdownHooks } from "@/lib/shutdown";
 import { startChangeFeed } from "@/lib/tokens/change-feed";
@@ -60,6 +64,8 @@ async function main() {
   const db = await prepareDatabase();
   startChangeFeed(getDb);
   if (process.env.KEYSMITH_OUTBOX_WORKER !== "off") startOutboxWorker();
+  // Expiry reminders and usage retention: once per period across all instances (a lease per job).
+  if (process.env.KEYSMITH_JOBS !== "off") startScheduler(getDb, [expiryRemindersJob, usageRetentionJob]);
   const origin = publicOrigin();
   // Built before taking traffic, so an unknown token is refused without a lookup from the first call.
   const filter = role === "console" ? null : await startKnownTokens(getDb);

@@ -1,19 +1,15 @@
 "use client";
 
-import { createContext, useContext, useState, type ReactNode } from "react";
+import { createContext, useContext, type ReactNode } from "react";
 import { FormActions } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { FormError, SelectField, TextField } from "@/components/ui/field";
+import { FormError, TextAreaField, TextField } from "@/components/ui/field";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { createGatewayTokenAction, createOrganizationTokenAction, createWorkspaceTokenAction, type IssuedSecret } from "@/lib/actions/tokens";
-import {
-  createGatewayTokenForm,
-  createOrganizationTokenForm,
-  createWorkspaceTokenForm,
-  EXPIRY_CHOICES,
-  EXPIRY_LABELS,
-} from "@/lib/schemas/tokens";
+import { createGatewayTokenForm, createOrganizationTokenForm, createWorkspaceTokenForm } from "@/lib/schemas/tokens";
 import type { KindSlug } from "@/lib/tokens/kinds";
+import type { TokenPolicy } from "@/lib/tokens/lifetime";
+import { ExpiryFields } from "./expiry-fields";
 import { RulesFields } from "./rules-fields";
 
 const ADVANCED_KEYS = ["ipAllowlist", "rateLimitPerMinute", "allowedModels", "monthlyTokenBudget"];
@@ -44,6 +40,7 @@ export function CreateTokenDialog({
   description,
   scopeFields,
   gatewayModels,
+  policy,
   onCreated,
   onClose,
 }: {
@@ -54,12 +51,14 @@ export function CreateTokenDialog({
   scopeFields?: ReactNode;
   /** Gateway tokens: offer the model allowlist and budget in the Advanced section. */
   gatewayModels?: string[];
+  /** The org's lifetime policy: which expiries are offered. */
+  policy: TokenPolicy;
   onCreated: (issued: IssuedSecret) => void;
   onClose: () => void;
 }) {
   return (
     <Dialog open onOpenChange={(o) => !o && onClose()} title={title} description={description}>
-      <CreateTokenForm orgSlug={orgSlug} kind={kind} scopeFields={scopeFields} gatewayModels={gatewayModels} onCreated={onCreated} onCancel={onClose} />
+      <CreateTokenForm orgSlug={orgSlug} kind={kind} scopeFields={scopeFields} gatewayModels={gatewayModels} policy={policy} onCreated={onCreated} onCancel={onClose} />
     </Dialog>
   );
 }
@@ -69,6 +68,7 @@ function CreateTokenForm({
   kind,
   scopeFields,
   gatewayModels,
+  policy,
   onCreated,
   onCancel,
 }: {
@@ -76,31 +76,28 @@ function CreateTokenForm({
   kind: KindSlug;
   scopeFields?: ReactNode;
   gatewayModels?: string[];
+  policy: TokenPolicy;
   onCreated: (issued: IssuedSecret) => void;
   onCancel: () => void;
 }) {
-  const [expiration, setExpiration] = useState("30d");
   const { action, schema } = CREATE[kind];
   const { onSubmit, pending, fieldErrors, formError } = useFormAction((form: FormData) => action(orgSlug, form), { schema, onSuccess: onCreated });
-  const [tomorrow] = useState(() => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
   return (
     <FieldErrorsContext.Provider value={fieldErrors}>
       <form onSubmit={onSubmit} className="space-y-5" noValidate>
         <FormError message={formError} />
         <TextField label="Name" name="name" required maxLength={64} placeholder="e.g. CI deploys" hint="1–64 characters, unique among live tokens." error={fieldErrors.name} />
         {scopeFields}
-        <div className="grid gap-4 sm:grid-cols-2">
-          <SelectField label="Expiration" name="expiration" value={expiration} onChange={(e) => setExpiration(e.target.value)} error={fieldErrors.expiration}>
-            {EXPIRY_CHOICES.map((c) => (
-              <option key={c} value={c}>
-                {EXPIRY_LABELS[c]}
-              </option>
-            ))}
-          </SelectField>
-          {expiration === "custom" && (
-            <TextField label="Expires after" name="expiresOn" type="date" min={tomorrow} required hint="Valid through this day (UTC)." error={fieldErrors.expiresOn} />
-          )}
-        </div>
+        <ExpiryFields policy={policy} errors={fieldErrors} />
+        <TextAreaField
+          label="Description (optional)"
+          name="description"
+          maxLength={500}
+          rows={2}
+          className="font-sans"
+          placeholder="What it is for, where it runs"
+          error={fieldErrors.description}
+        />
         <details className="group rounded-md border border-zinc-200" open={ADVANCED_KEYS.some((k) => fieldErrors[k])}>
           <summary className="cursor-pointer select-none px-3 py-2 text-sm font-medium text-zinc-800">
             Advanced: IP allowlist, rate limit{gatewayModels ? ", models, budget" : ""}

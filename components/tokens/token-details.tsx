@@ -3,11 +3,14 @@
 import * as RadixDialog from "@radix-ui/react-dialog";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState, useTransition, type ReactNode } from "react";
-import { endOverlapAction, updateTokenRulesAction } from "@/lib/actions/tokens";
-import { tokenRulesInput } from "@/lib/schemas/tokens";
+import { endOverlapAction, updateTokenDetailsAction, updateTokenRulesAction } from "@/lib/actions/tokens";
+import { tokenRulesInput, updateTokenDetailsInput } from "@/lib/schemas/tokens";
 import { Button } from "@/components/ui/button";
-import { FormError } from "@/components/ui/field";
+import { Badge } from "@/components/ui/card";
+import { FormError, TextAreaField, TextField } from "@/components/ui/field";
 import { useFormAction } from "@/components/ui/use-form-action";
+import { RequestLog } from "@/components/usage/request-log";
+import { TokenUsagePanel } from "@/components/usage/token-usage";
 import { RulesFields } from "./rules-fields";
 import type { ConsoleToken } from "@/lib/tokens/console";
 import { CreatedBy, TokenScope } from "./token-scope";
@@ -23,7 +26,38 @@ const ACTION_LABELS: Record<string, string> = {
   "token.rules_updated": "Rules changed",
   "token.overlap_ended": "Overlap ended",
   "token.ip_denied": "Call refused by the IP allowlist",
+  "token.updated": "Renamed or described",
 };
+
+/** Rename a token and set its description (GitHub's "note"). */
+function DetailsEditor({ orgSlug, token, onDone, onCancel }: { orgSlug: string; token: ConsoleToken; onDone: () => void; onCancel: () => void }) {
+  const { onSubmit, pending, fieldErrors, formError } = useFormAction(updateTokenDetailsAction.bind(null, orgSlug), { schema: updateTokenDetailsInput, onSuccess: onDone });
+  return (
+    <form onSubmit={onSubmit} className="mt-4 space-y-3 rounded-md border border-zinc-200 p-3" noValidate aria-label="Edit name and description">
+      <input type="hidden" name="id" value={token.id} />
+      <FormError message={formError} />
+      <TextField label="Name" name="name" defaultValue={token.name} required maxLength={64} error={fieldErrors.name} />
+      <TextAreaField
+        label="Description"
+        name="description"
+        defaultValue={token.description ?? ""}
+        maxLength={500}
+        rows={3}
+        className="font-sans"
+        hint="What the token is for, where it is used. Optional."
+        error={fieldErrors.description}
+      />
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" size="sm" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button type="submit" size="sm" disabled={pending}>
+          {pending ? "Saving…" : "Save"}
+        </Button>
+      </div>
+    </form>
+  );
+}
 
 function RulesEditor({
   orgSlug,
@@ -83,6 +117,7 @@ export function TokenDetails({
 }) {
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState(false);
+  const [editingDetails, setEditingDetails] = useState(false);
   const [pending, start] = useTransition();
   const [error, setError] = useState<string>();
   const changed = () => {
@@ -96,7 +131,7 @@ export function TokenDetails({
       <RadixDialog.Root open onOpenChange={(o) => !o && onClose()}>
         <RadixDialog.Portal>
           <RadixDialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/30" />
-          <RadixDialog.Content className="fixed inset-y-0 right-0 z-50 w-full max-w-md bg-white p-6 shadow-xl focus:outline-none">
+          <RadixDialog.Content className="fixed inset-y-0 right-0 z-50 w-full max-w-2xl bg-white p-6 shadow-xl focus:outline-none">
             <RadixDialog.Title className="text-lg font-semibold text-zinc-900">Token</RadixDialog.Title>
             <RadixDialog.Description className="mt-2 text-sm text-zinc-600">
               {isError ? "This token does not exist or you cannot see it." : "Loading…"}
@@ -110,16 +145,45 @@ export function TokenDetails({
     <RadixDialog.Root open onOpenChange={(o) => !o && onClose()}>
       <RadixDialog.Portal>
         <RadixDialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/30" />
-        <RadixDialog.Content className="fixed inset-y-0 right-0 z-50 w-full max-w-md overflow-y-auto bg-white p-6 shadow-xl focus:outline-none">
+        <RadixDialog.Content className="fixed inset-y-0 right-0 z-50 w-full max-w-2xl overflow-y-auto bg-white p-4 shadow-xl focus:outline-none sm:p-6">
           <div className="flex items-start justify-between gap-4">
-            <div>
-              <RadixDialog.Title className="text-lg font-semibold text-zinc-900">{t.name}</RadixDialog.Title>
+            <div className="min-w-0">
+              <RadixDialog.Title className="break-words text-lg font-semibold text-zinc-900">{t.name}</RadixDialog.Title>
               <RadixDialog.Description className="mt-0.5 font-mono text-sm text-zinc-600">{t.masked}</RadixDialog.Description>
+              {t.description && !editingDetails && (
+                <p className="mt-2 whitespace-pre-line break-words text-sm text-zinc-700" data-testid="token-description">
+                  {t.description}
+                </p>
+              )}
             </div>
-            <RadixDialog.Close className="rounded-md px-2 py-1 text-sm text-zinc-600 hover:bg-zinc-100">Close</RadixDialog.Close>
+            <div className="flex shrink-0 items-center gap-1">
+              {t.actions.manage && !editingDetails && (
+                <Button size="sm" variant="ghost" onClick={() => setEditingDetails(true)}>
+                  Edit
+                </Button>
+              )}
+              <RadixDialog.Close className="rounded-md px-2 py-1 text-sm text-zinc-600 hover:bg-zinc-100">Close</RadixDialog.Close>
+            </div>
           </div>
+          {editingDetails && (
+            <DetailsEditor
+              orgSlug={orgSlug}
+              token={t}
+              onDone={() => {
+                setEditingDetails(false);
+                changed();
+              }}
+              onCancel={() => setEditingDetails(false)}
+            />
+          )}
+          <TokenUsagePanel orgSlug={orgSlug} tokenId={t.id} kind={t.kind} />
           <dl className="mt-6 divide-y divide-zinc-100 border-y border-zinc-100">
-            <Row label="Status"><StatusBadge status={t.status} /></Row>
+            <Row label="Status">
+              <span className="flex flex-wrap gap-1">
+                <StatusBadge status={t.status} />
+                {t.beyondPolicy && <Badge tone="red">Beyond the lifetime policy</Badge>}
+              </span>
+            </Row>
             <Row label="Scope"><TokenScope token={t} /></Row>
             <Row label="Created by"><CreatedBy token={t} /></Row>
             <Row label="Created"><ExactDate iso={t.createdAt} /></Row>
@@ -197,7 +261,8 @@ export function TokenDetails({
               )}
             </dl>
           )}
-          <h3 className="mt-6 text-sm font-semibold text-zinc-900">Recent activity</h3>
+          <RequestLog orgSlug={orgSlug} tokenId={t.id} />
+          <h3 className="mt-6 text-sm font-semibold text-zinc-900">Recent changes</h3>
           {!data ? (
             <p className="mt-2 text-sm text-zinc-500">Loading…</p>
           ) : data.activity.length === 0 ? (

@@ -4,22 +4,25 @@ import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-quer
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { memo, useCallback, useEffect, useRef, useState, useTransition, type ReactNode } from "react";
 import { regenerateTokenAction, setTokenActiveAction, type IssuedSecret } from "@/lib/actions/tokens";
-import { Button } from "@/components/ui/button";
+import { Button, FormActions } from "@/components/ui/button";
 import { Card, EmptyState } from "@/components/ui/card";
 import { Cell, Row, Table } from "@/components/ui/table";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, SelectField } from "@/components/ui/field";
-import { OVERLAP_CHOICES, OVERLAP_LABELS, type OverlapChoice } from "@/lib/schemas/tokens";
+import { useFormAction } from "@/components/ui/use-form-action";
+import { OVERLAP_CHOICES, OVERLAP_LABELS, regenerateTokenInput, type TokenListQuery } from "@/lib/schemas/tokens";
 import type { ConsoleToken, ConsoleTokenPage, ShownToken } from "@/lib/tokens/console";
 import { KINDS, kindOfSlug, type KindSlug } from "@/lib/tokens/kinds";
-import { DISPLAY_STATUSES, STATUS_LABELS, type DisplayStatus } from "@/lib/tokens/status";
+import type { TokenPolicy } from "@/lib/tokens/lifetime";
 import { CreateTokenDialog } from "./create-token-dialog";
+import { ExpiryFields } from "./expiry-fields";
+import { ListControls } from "./token-list-controls";
 import { RevokeDialog } from "./revoke-dialog";
 import { SecretModal, takeSecret, type SecretHolder } from "./secret-modal";
 import { ExactDate, RelativeTime, StatusBadge } from "./token-bits";
 import { TokenDetails } from "./token-details";
 import { TokenRowActions, type RowIntent } from "./token-row-actions";
-import { CreatedBy, RuleBadges, TokenScope } from "./token-scope";
+import { CreatedBy, HygieneBadges, RuleBadges, TokenScope } from "./token-scope";
 
 const REFRESH_MS = 4_000;
 
@@ -30,16 +33,32 @@ type Open =
   | { type: "secret"; secret: SecretHolder; token: ShownToken; regenerated: boolean }
   | null;
 
+/** What the list's URL says, as query parameters (the console JSON route reads the same). */
+function listSearch(query: TokenListQuery): URLSearchParams {
+  const params = new URLSearchParams();
+  if (query.q) params.set("q", query.q);
+  if (query.status) params.set("status", query.status);
+  if (query.filter) params.set("filter", query.filter);
+  if (query.sort !== "created" || query.dir !== "desc") {
+    params.set("sort", query.sort);
+    params.set("dir", query.dir);
+  }
+  if (query.after) params.set("after", query.after);
+  else if (query.before) params.set("before", query.before);
+  return params;
+}
+
 /**
  * The one token table, for every kind: live list (refreshed on focus and every
- * few seconds), status filter, server-side pages, row actions and their dialogs.
+ * few seconds), search, status and hygiene filters, sorts, pages by cursor (the
+ * whole view lives in the URL, so it can be shared and survives a reload), row
+ * actions and their dialogs.
  */
 export function TokenManager({
   orgSlug,
   kind,
   initial,
-  status,
-  page,
+  query,
   gatewaySlug,
   create,
 }: {
@@ -48,8 +67,7 @@ export function TokenManager({
   /** Only this gateway's tokens (the gateway's Developer Console). */
   gatewaySlug?: string;
   initial: ConsoleTokenPage;
-  status?: DisplayStatus;
-  page: number;
+  query: TokenListQuery;
   create?: { title: string; description?: ReactNode; scopeFields?: ReactNode; gatewayModels?: string[] };
 }) {
   const router = useRouter();
@@ -63,12 +81,12 @@ export function TokenManager({
   const [error, setError] = useState<string>();
   const [, startTransition] = useTransition();
 
-  const queryKey = ["tokens", orgSlug, kind, gatewaySlug ?? "", status ?? "ALL", page];
+  const queryKey = ["tokens", orgSlug, kind, gatewaySlug ?? "", listSearch(query).toString()];
   const { data } = useQuery({
     queryKey,
     queryFn: async (): Promise<ConsoleTokenPage> => {
-      const params = new URLSearchParams({ kind, page: String(page) });
-      if (status) params.set("status", status);
+      const params = listSearch(query);
+      params.set("kind", kind);
       if (gatewaySlug) params.set("gateway", gatewaySlug);
       const res = await fetch(`/api/console/${orgSlug}/tokens?${params}`, { cache: "no-store" });
       if (!res.ok) throw new Error(`Could not refresh tokens (${res.status}).`);
@@ -80,22 +98,21 @@ export function TokenManager({
     placeholderData: keepPreviousData,
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["tokens", orgSlug, kind] });
+  // What create and regenerate may offer: the org's lifetime policy, as of the last refresh.
+  const policy = data.policy;
 
-  function navigate(next: { status?: string; page?: number; token?: null }) {
-    const params = new URLSearchParams(search.toString());
-    if (next.token === null) params.delete("token");
-    if (next.status !== undefined) {
-      if (next.status) params.set("status", next.status);
-      else params.delete("status");
-      params.delete("page");
-    }
-    if (next.page !== undefined) {
-      if (next.page > 1) params.set("page", String(next.page));
-      else params.delete("page");
-    }
+  /** A new view: any change but paging starts again from the first page. */
+  function navigate(next: Partial<TokenListQuery> & { token?: null }) {
+    const paging = "after" in next || "before" in next;
+    const merged: TokenListQuery = { ...query, ...(paging ? {} : { after: undefined, before: undefined }), ...next };
+    const params = listSearch(merged);
+    const token = search.get("token");
+    if (token && next.token !== null) params.set("token", token);
     const qs = params.toString();
     router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
   }
+
+  const filtered = Boolean(query.q || query.status || query.filter);
 
   function onIntent(token: ConsoleToken, intent: RowIntent) {
     setError(undefined);
@@ -126,31 +143,25 @@ export function TokenManager({
 
   return (
     <div className="space-y-4">
-      <div className="flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
-        <div className="flex items-end gap-3">
-          <div>
-            <label htmlFor="status-filter" className="block text-xs font-medium text-zinc-600">
-              Status
-            </label>
-            <select
-              id="status-filter"
-              value={status ?? ""}
-              onChange={(e) => navigate({ status: e.target.value })}
-              className="mt-1 rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm"
-            >
-              <option value="">All statuses</option>
-              {DISPLAY_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {STATUS_LABELS[s]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <p className="pb-1.5 text-sm text-zinc-500" aria-live="polite">
-            {data.total.toLocaleString("en-US")} {data.total === 1 ? "token" : "tokens"}
-          </p>
-        </div>
-        {create && <Button onClick={() => setOpen({ type: "create" })}>Create token</Button>}
+      <div className="flex flex-col gap-3 lg:flex-row lg:items-end lg:justify-between">
+        <ListControls query={query} onChange={navigate} />
+        {create && (
+          <Button className="self-start lg:self-auto" onClick={() => setOpen({ type: "create" })}>
+            Create token
+          </Button>
+        )}
+      </div>
+
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <p className="text-sm text-zinc-500" aria-live="polite" data-testid="token-count">
+          {data.total.toLocaleString("en-US")} {data.total === 1 ? "token" : "tokens"}
+          {filtered ? " match" : ""}
+        </p>
+        {filtered && (
+          <Button size="sm" variant="ghost" onClick={() => navigate({ q: undefined, status: undefined, filter: undefined })}>
+            Clear search and filters
+          </Button>
+        )}
       </div>
 
       <div aria-live="polite">
@@ -159,8 +170,8 @@ export function TokenManager({
       </div>
 
       {data.items.length === 0 ? (
-        <EmptyState title={status ? `No ${STATUS_LABELS[status].toLowerCase()} tokens` : "No tokens yet"}>
-          {create && !status ? "Create one to call the API." : null}
+        <EmptyState title={filtered ? "No tokens match" : "No tokens yet"}>
+          {filtered ? "Try another search or filter." : create ? "Create one to call the API." : null}
         </EmptyState>
       ) : (
         <Card className="overflow-hidden">
@@ -184,19 +195,14 @@ export function TokenManager({
         </Card>
       )}
 
-      {data.pageCount > 1 && (
-        <nav aria-label="Pagination" className="flex items-center justify-between text-sm text-zinc-600">
-          <span>
-            Page {data.page} of {data.pageCount}
-          </span>
-          <div className="flex gap-2">
-            <Button variant="secondary" size="sm" disabled={data.page <= 1} onClick={() => navigate({ page: data.page - 1 })}>
-              Previous
-            </Button>
-            <Button variant="secondary" size="sm" disabled={data.page >= data.pageCount} onClick={() => navigate({ page: data.page + 1 })}>
-              Next
-            </Button>
-          </div>
+      {(data.prev || data.next) && (
+        <nav aria-label="Pagination" className="flex items-center justify-end gap-2 text-sm text-zinc-600">
+          <Button variant="secondary" size="sm" disabled={!data.prev} onClick={() => data.prev && navigate({ before: data.prev, after: undefined })}>
+            Previous
+          </Button>
+          <Button variant="secondary" size="sm" disabled={!data.next} onClick={() => data.next && navigate({ after: data.next, before: undefined })}>
+            Next
+          </Button>
         </nav>
       )}
 
@@ -208,6 +214,7 @@ export function TokenManager({
           description={create.description}
           scopeFields={create.scopeFields}
           gatewayModels={create.gatewayModels}
+          policy={policy}
           onClose={() => setOpen(null)}
           onCreated={(issued) => {
             setOpen({ type: "secret", secret: takeSecret(issued), token: issued.token, regenerated: false });
@@ -254,6 +261,7 @@ export function TokenManager({
         <RegenerateDialog
           orgSlug={orgSlug}
           token={open.token}
+          policy={policy}
           onClose={() => setOpen(null)}
           onDone={(issued) => {
             setOpen({ type: "secret", secret: takeSecret(issued), token: issued.token, regenerated: true });
@@ -283,6 +291,7 @@ const TokenRow = memo(function TokenRow({
             {t.name}
           </button>
           <p className="mt-0.5 whitespace-nowrap font-mono text-xs text-zinc-500">{t.masked}</p>
+          <HygieneBadges token={t} />
           <RuleBadges token={t} />
         </div>
       </Cell>
@@ -307,22 +316,24 @@ const TokenRow = memo(function TokenRow({
 function RegenerateDialog({
   orgSlug,
   token,
+  policy,
   onClose,
   onDone,
 }: {
   orgSlug: string;
   token: ConsoleToken;
+  policy: TokenPolicy;
   onClose: () => void;
   onDone: (issued: IssuedSecret) => void;
 }) {
-  const [pending, start] = useTransition();
-  const [error, setError] = useState<string>();
-  const [overlap, setOverlap] = useState<OverlapChoice>("none");
+  const { onSubmit, pending, fieldErrors, formError } = useFormAction(regenerateTokenAction.bind(null, orgSlug), { schema: regenerateTokenInput, onSuccess: onDone });
+  const current = token.expiresAt ? `Keep: expires ${token.expiresAt.slice(0, 10)}` : "Keep: never expires";
   return (
     <Dialog open onOpenChange={(o) => !o && onClose()} title={`Regenerate ${token.name}?`} description="A new secret replaces the current one.">
-      <div className="space-y-4">
+      <form onSubmit={onSubmit} className="space-y-4" noValidate>
+        <input type="hidden" name="id" value={token.id} />
         <p className="text-sm text-zinc-700">
-          Everything else — name, scope, rules, expiry, usage history — stays. Choose how long the current secret (
+          Everything else — name, scope, rules, usage history — stays. Choose how long the current secret (
           <span className="font-mono">{token.masked}</span>) keeps working, so clients can switch over.
         </p>
         {token.previous && (
@@ -330,32 +341,22 @@ function RegenerateDialog({
             The older secret {token.previous.masked}, still in its overlap, stops working now: a token keeps at most one previous secret.
           </p>
         )}
-        <SelectField label="Overlap" value={overlap} onChange={(e) => setOverlap(e.target.value as OverlapChoice)}>
+        <FormError message={formError} />
+        <SelectField label="Overlap" name="overlap" defaultValue="none" error={fieldErrors.overlap}>
           {OVERLAP_CHOICES.map((c) => (
             <option key={c} value={c}>
               {OVERLAP_LABELS[c]}
             </option>
           ))}
         </SelectField>
-        <FormError message={error} />
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button
-            disabled={pending}
-            onClick={() =>
-              start(async () => {
-                const result = await regenerateTokenAction(orgSlug, { id: token.id, overlap });
-                if (result.ok) onDone(result.data);
-                else setError(result.error);
-              })
-            }
-          >
-            {pending ? "Regenerating…" : "Regenerate token"}
-          </Button>
-        </div>
-      </div>
+        {token.beyondPolicy && (
+          <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+            Its current expiry is beyond the organization&apos;s token policy: choose a new one for the new secret.
+          </p>
+        )}
+        <ExpiryFields policy={policy} errors={fieldErrors} keep={token.beyondPolicy ? undefined : { label: current }} defaultChoice="keep" />
+        <FormActions onCancel={onClose} pending={pending} label="Regenerate token" pendingLabel="Regenerating…" />
+      </form>
     </Dialog>
   );
 }

@@ -1,6 +1,10 @@
+"use client";
+
+import { useState } from "react";
 import { Badge } from "@/components/ui/card";
 import { ROLE_LABELS } from "@/lib/authz";
 import type { ShownToken } from "@/lib/tokens/console";
+import { hygieneBadges } from "@/lib/tokens/hygiene";
 
 /** The kind-specific scope: permissions and project, gateway, or role. */
 export function TokenScope({ token, compact = false }: { token: ShownToken; compact?: boolean }) {
@@ -76,6 +80,27 @@ export function RuleBadges({ token }: { token: ShownToken }) {
           {label}
         </span>
       ))}
+    </div>
+  );
+}
+
+/** Hygiene at a glance: never used, unused for a month, expiring soon, beyond the org's lifetime policy. */
+export function HygieneBadges({ token }: { token: ShownToken }) {
+  const [now] = useState(() => Date.now());
+  const badges = hygieneBadges(token, now);
+  if (badges.length === 0 && !token.beyondPolicy) return null;
+  return (
+    <div className="mt-1 flex flex-wrap gap-1" data-testid="hygiene-badges">
+      {badges.map((b) => (
+        <span key={b.label} title={b.title} suppressHydrationWarning>
+          <Badge tone={b.tone}>{b.label}</Badge>
+        </span>
+      ))}
+      {token.beyondPolicy && (
+        <span title="Its lifetime is longer than the organization's token policy allows: it keeps working, but a token made today could not live this long.">
+          <Badge tone="red">Beyond policy</Badge>
+        </span>
+      )}
     </div>
   );
 }

@@ -17,8 +17,9 @@ import {
   setTokenActiveInput,
   tokenRef,
   tokenRulesInput,
+  updateTokenDetailsInput,
 } from "@/lib/schemas/tokens";
-import { consoleToken, type ConsoleToken } from "@/lib/tokens/console";
+import { consoleTokenOf, type ConsoleToken } from "@/lib/tokens/console";
 import { canSeeKind, grantable, grantablePermissions, rowActions, type RowActions } from "@/lib/tokens/policy";
 import {
   endOverlap,
@@ -27,10 +28,13 @@ import {
   revokeToken,
   setTokenActive,
   tokenView,
+  updateTokenDetails,
   updateTokenRules,
   type IssueInput,
   type MintedToken,
 } from "@/lib/tokens/service";
+import { updateTokenPolicy } from "@/lib/orgs/token-policy";
+import { tokenPolicyInput } from "@/lib/schemas/token-policy";
 import { orgAction, type OrgActionContext } from "./frame";
 
 export interface IssuedSecret {
@@ -42,7 +46,7 @@ export interface IssuedSecret {
 /** Issues a token for the caller, as the browser may see it, with its secret. */
 async function issue(c: OrgActionContext, kind: TokenKind, input: Omit<IssueInput, "kind" | "createdById">): Promise<IssuedSecret> {
   const { token, secret } = await issueToken(c.db, c.meta, { ...input, kind, createdById: c.ctx.user.id });
-  return { token: consoleToken(c.ctx, token), secret };
+  return { token: await consoleTokenOf(c.db, c.ctx, token), secret };
 }
 
 export const createWorkspaceTokenAction = orgAction("tokens:create", createWorkspaceTokenForm, ({ scope, ...common }, c) =>
@@ -68,21 +72,29 @@ async function changeable(c: OrgActionContext, id: string, action: keyof RowActi
   return token;
 }
 
-export const regenerateTokenAction = orgAction("org:read", regenerateTokenInput, async ({ id, overlap }, c): Promise<IssuedSecret> => {
-  const { token, secret } = await regenerateToken(c.db, c.meta, (await changeable(c, id, "regenerate")).id, overlapMs(overlap));
-  return { token: consoleToken(c.ctx, token), secret };
+export const regenerateTokenAction = orgAction("org:read", regenerateTokenInput, async ({ id, overlap, expiresAt }, c): Promise<IssuedSecret> => {
+  const { token, secret } = await regenerateToken(c.db, c.meta, (await changeable(c, id, "regenerate")).id, overlapMs(overlap), expiresAt);
+  return { token: await consoleTokenOf(c.db, c.ctx, token), secret };
 });
 
 export const endOverlapAction = orgAction("org:read", tokenRef, async ({ id }, c) =>
-  consoleToken(c.ctx, await endOverlap(c.db, c.meta, (await changeable(c, id, "manage")).id)),
+  consoleTokenOf(c.db, c.ctx, await endOverlap(c.db, c.meta, (await changeable(c, id, "manage")).id)),
 );
 
 export const updateTokenRulesAction = orgAction("org:read", tokenRulesInput, async ({ id, rules }, c) =>
-  consoleToken(c.ctx, await updateTokenRules(c.db, c.meta, (await changeable(c, id, "manage")).id, rules)),
+  consoleTokenOf(c.db, c.ctx, await updateTokenRules(c.db, c.meta, (await changeable(c, id, "manage")).id, rules)),
+);
+
+/** Rename a token and set its description: whoever may manage it (its member, or an admin). */
+export const updateTokenDetailsAction = orgAction(
+  "org:read",
+  updateTokenDetailsInput,
+  async ({ id, name, description }, c) => consoleTokenOf(c.db, c.ctx, await updateTokenDetails(c.db, c.meta, (await changeable(c, id, "manage")).id, { name, description })),
+  "Saved.",
 );
 
 export const setTokenActiveAction = orgAction("org:read", setTokenActiveInput, async ({ id, active }, c) =>
-  consoleToken(c.ctx, await setTokenActive(c.db, c.meta, (await changeable(c, id, active ? "activate" : "deactivate")).id, active)),
+  consoleTokenOf(c.db, c.ctx, await setTokenActive(c.db, c.meta, (await changeable(c, id, active ? "activate" : "deactivate")).id, active)),
 );
 
 /** Revokes only when `confirmation` is exactly the token's name (the dialog asks the user to type it). */
@@ -93,6 +105,14 @@ export const revokeTokenAction = orgAction(
     const token = await changeable(c, id, "revoke");
     if (confirmation !== token.name) throw new DomainError("invalid", "Type the token's name exactly to confirm.", "confirmation");
     const result = await revokeToken(c.db, c.meta, token.id);
-    return { token: consoleToken(c.ctx, result.token), minted: result.minted };
+    return { token: await consoleTokenOf(c.db, c.ctx, result.token), minted: result.minted };
   },
+);
+
+/** The org's token lifetime policy (Settings, admins only). */
+export const updateTokenPolicyAction = orgAction(
+  "org:manage",
+  tokenPolicyInput,
+  (policy, c) => updateTokenPolicy(c.db, c.meta, policy),
+  ({ beyond }) => `Policy saved.${beyond ? ` ${beyond} live ${beyond === 1 ? "token is" : "tokens are"} beyond it: ${beyond === 1 ? "it keeps" : "they keep"} working and ${beyond === 1 ? "is" : "are"} flagged in the lists.` : ""}`,
 );

@@ -29,7 +29,9 @@ export const OPERATIONS: Operation[] = [
   { method: "delete", path: "/app/projects/{id}", summary: "Delete a project (revokes tokens limited to it)", permission: "projects:write", ok: { status: 204, description: "Deleted" } },
   { method: "get", path: "/app/tokens", summary: "List workspace tokens (metadata only)", permission: "tokens:read", query: s.listTokensQuery, ok: { status: 200, schema: s.tokenList, description: "Tokens" } },
   { method: "post", path: "/app/tokens", summary: "Create a workspace token; the secret is returned once", permission: "tokens:create", body: s.createTokenBody, ok: { status: 201, schema: s.createdToken, description: "Created; `token` holds the secret" } },
+  { method: "patch", path: "/app/tokens/{id}", summary: "Rename a workspace token or set its description (audited)", permission: "tokens:create", body: s.updateTokenBody, ok: { status: 200, schema: s.tokenMetadata, description: "The token as it is now" } },
   { method: "delete", path: "/app/tokens/{id}", summary: "Revoke a workspace token and every token it created", permission: "tokens:delete", ok: { status: 200, schema: s.revokedToken, description: "The revoked token, and the tokens revoked with it" } },
+  { method: "get", path: "/app/tokens/{id}/usage", summary: "A workspace token's calls per hour or day by outcome (and model tokens for gateway calls)", permission: "tokens:read", query: s.usageQuery, ok: { status: 200, schema: s.tokenUsage, description: "Usage buckets" } },
   { method: "get", path: "/app/members", summary: "List members", permission: "members:read", ok: { status: 200, schema: s.memberList, description: "Members" } },
 ];
 

@@ -15,5 +15,7 @@ export interface ApiRequest {
   readonly url: string;
   readonly headers: HeaderReader;
   readonly body: ReadableStream<Uint8Array> | null;
+  /** The matched route's pattern (`/api/v1/app/tokens/{id}`), set by the data plane; what the request log records. */
+  readonly route?: string;
   text(): Promise<string>;
 }

@@ -1,7 +1,9 @@
 /**
  * The frame of every token-authenticated API route (docs/architecture.md): the
- * token, its kind, the org header, its guard rails, uniform errors, and usage
- * counting (a call counts only when it succeeds).
+ * token, its kind, the org header, its guard rails, uniform errors, and usage:
+ * once the token is known, every answer (a success, or a refusal such as 403 or
+ * 429) is counted by outcome and goes to the token's request log, both through
+ * the in-memory tally (no database write here). Only a success counts as use.
  */
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
@@ -11,7 +13,7 @@ import { clientIpFromHeaders, userAgentFromHeaders } from "@/lib/request-info";
 import type { TokenKind } from "@/lib/generated/prisma/enums";
 import { recordIpDenial } from "@/lib/tokens/denials";
 import { peekRate, rateHeaders, takeRate, type RateDecision } from "@/lib/tokens/rate-window";
-import { recordUsage } from "@/lib/tokens/usage";
+import { countCall, logCall, type LoggedCall } from "@/lib/tokens/usage";
 import { admitLookup, refundLookup } from "@/lib/tokens/unknown-tokens";
 import { verifyToken, type LookupGate, type Principal } from "@/lib/tokens/verify";
 import { cameFromGateway, LOOP_MESSAGE, LOOP_STATUS } from "@/lib/gateways/hop";
@@ -25,6 +27,13 @@ export interface ApiContext<P> {
   db: PrismaClient;
   ip: string | null;
   userAgent: string | null;
+  /** This call's request-log entry: a gateway call adds its model and token counts. */
+  call: LoggedCall;
+  /**
+   * For an answer whose figures come later (a relayed stream's token counts): the
+   * entry is logged when the returned function is called, not when the handler returns.
+   */
+  deferLog(): () => void;
 }
 
 export interface RouteOptions {
@@ -68,10 +77,27 @@ export function tokenRoute<P = Record<string, never>>(
       if (!presented) throw new ApiError(401, UNAUTHENTICATED);
       const prisma = await getDb();
       const ip = clientIpFromHeaders(request.headers);
-      const principal = await verifyToken(prisma, presented, new Date(), new UnknownTokenGate(ip));
+      const now = new Date();
+      const started = performance.now();
+      const principal = await verifyToken(prisma, presented, now, new UnknownTokenGate(ip));
       if (!principal) throw new ApiError(401, UNAUTHENTICATED);
       const limit = principal.rateLimitPerMinute;
       let decision: RateDecision | null = null;
+      const userAgent = userAgentFromHeaders(request.headers);
+      const call: LoggedCall = {
+        tokenId: principal.tokenId,
+        at: now.getTime(),
+        method: request.method,
+        route: request.route ?? "unknown",
+        status: 0,
+        latencyMs: 0,
+        ip,
+        userAgent,
+        model: null,
+        inputTokens: null,
+        outputTokens: null,
+      };
+      let deferred = false;
       try {
         if (!options.kinds.includes(principal.kind)) {
           throw new ApiError(403, "This kind of token cannot be used with this API.");
@@ -81,7 +107,6 @@ export function tokenRoute<P = Record<string, never>>(
           if (!org) throw new ApiError(400, 'The "x-org" header is required: set it to your organization\'s slug.');
           if (org !== principal.orgSlug) throw new ApiError(403, "This token does not belong to that organization.");
         }
-        const userAgent = userAgentFromHeaders(request.headers);
         if (principal.ipMatcher && !principal.ipMatcher.allows(ip)) {
           recordIpDenial(prisma, principal, ip, userAgent);
           // Name the caller's own address only: the allowlist is the org's business, not the caller's.
@@ -93,16 +118,30 @@ export function tokenRoute<P = Record<string, never>>(
             throw new ApiError(429, `Rate limit of ${decision.limit} requests per minute exceeded.`, { "retry-after": String(decision.resetSeconds) });
           }
         }
-        const response = await handler({ request, principal, params, db: prisma, ip, userAgent });
-        if (response.ok) recordUsage(getDb, principal.tokenId, ip);
+        const deferLog = () => {
+          deferred = true;
+          return () => logCall(getDb, call);
+        };
+        const response = await handler({ request, principal, params, db: prisma, ip, userAgent, call, deferLog });
+        answered(call, response.status, started, !deferred);
         return limit ? withLimitHeaders(response, principal.tokenId, limit, decision) : response;
       } catch (error) {
-        return limit ? withLimitHeaders(toErrorResponse(error), principal.tokenId, limit, decision) : toErrorResponse(error);
+        const response = toErrorResponse(error);
+        answered(call, response.status, started, true);
+        return limit ? withLimitHeaders(response, principal.tokenId, limit, decision) : response;
       }
     } catch (error) {
       return toErrorResponse(error);
     }
   };
+}
+
+/** Counts a known token's answer by its outcome, and logs it unless its entry is to be logged later. */
+function answered(call: LoggedCall, status: number, started: number, log: boolean) {
+  call.status = status;
+  call.latencyMs = performance.now() - started;
+  countCall(getDb, call.tokenId, status, call.ip, call.at);
+  if (log) logCall(getDb, call);
 }
 
 /**

@@ -3,7 +3,8 @@ import type { z } from "zod";
 import { KINDS } from "@/lib/tokens/kinds";
 import type { TokenView } from "@/lib/tokens/service";
 import type { Principal } from "@/lib/tokens/verify";
-import type { member, meResponse, project, tokenMetadata } from "@/lib/schemas/workspace-api";
+import type { member, meResponse, project, tokenMetadata, tokenUsage } from "@/lib/schemas/workspace-api";
+import type { ModelPoint, Range, UsagePoint } from "@/lib/usage/series";
 
 export function serializeMe(p: Principal): z.infer<typeof meResponse> {
   return {
@@ -30,6 +31,7 @@ export function serializeToken(t: TokenView): z.infer<typeof tokenMetadata> {
   return {
     id: t.id,
     name: t.name,
+    description: t.description,
     masked: t.masked,
     permissions: t.permissions,
     project_id: t.project?.id ?? null,
@@ -46,4 +48,15 @@ export function serializeToken(t: TokenView): z.infer<typeof tokenMetadata> {
 /** A member as the API shows them: the membership's id, never the user's (docs/contract.md §10). */
 export function serializeMember(m: { id: string; role: z.infer<typeof member>["role"]; createdAt: Date; user: { name: string; email: string } }): z.infer<typeof member> {
   return { id: m.id, name: m.user.name, email: m.user.email, role: m.role, joined_at: m.createdAt.toISOString() };
+}
+
+export function serializeUsage(tokenId: string, u: { range: Range; points: UsagePoint[]; models: ModelPoint[] }): z.infer<typeof tokenUsage> {
+  return {
+    token_id: tokenId,
+    granularity: u.range.granularity,
+    from: u.range.from.toISOString(),
+    to: u.range.to.toISOString(),
+    data: u.points.map((p) => ({ start: p.start, succeeded: p.succeeded, denied: p.denied, rate_limited: p.limited, failed: p.failed })),
+    models: u.models.map((m) => ({ start: m.start, model: m.model, calls: m.calls, input_tokens: m.inputTokens, output_tokens: m.outputTokens })),
+  };
 }

@@ -8,9 +8,10 @@ import type { z } from "zod";
 import type { ChangeMeta } from "@/lib/audit/record";
 import { canManageToken } from "@/lib/authz";
 import { DomainError } from "@/lib/errors";
-import type { createTokenBody } from "@/lib/schemas/workspace-api";
+import { MAX_USAGE_BUCKETS, type createTokenBody, type usageQuery } from "@/lib/schemas/workspace-api";
 import { grantable } from "@/lib/tokens/policy";
-import { issueToken, revokeToken, workspaceTokenOwner } from "@/lib/tokens/service";
+import { issueToken, revokeToken, updateTokenDetails, workspaceTokenOwner } from "@/lib/tokens/service";
+import { bucketCount, tokenUsageSeries, usageRange } from "@/lib/usage/series";
 import type { Principal } from "@/lib/tokens/verify";
 import type { ApiContext, RouteOptions } from "./token-route";
 
@@ -49,6 +50,7 @@ export async function mintWorkspaceToken(ctx: ApiContext<unknown>, body: z.outpu
   return issueToken(ctx.db, apiChangeMeta(ctx), {
     kind: "WORKSPACE",
     name: body.name,
+    description: body.description ?? null,
     permissions,
     projectId: projectId ?? null,
     expiresAt: ceiling && (!requested || requested > ceiling) ? ceiling : requested,
@@ -57,12 +59,39 @@ export async function mintWorkspaceToken(ctx: ApiContext<unknown>, body: z.outpu
   });
 }
 
+/** A workspace token of the org within the caller's project, or 404. */
+async function visibleWorkspaceToken(ctx: ApiContext<unknown>, id: string) {
+  const target = await workspaceTokenOwner(ctx.db, ctx.principal.orgId, id);
+  if (!target || (ctx.principal.projectId && target.projectId !== ctx.principal.projectId)) throw new DomainError("not_found", "Token not found.");
+  return target;
+}
+
+/** A workspace token the caller may change (developers' tokens: their own member's), or 403/404. */
+async function manageableWorkspaceToken(ctx: ApiContext<unknown>, id: string, doing: string) {
+  const { principal } = ctx;
+  const target = await visibleWorkspaceToken(ctx, id);
+  const actor = { role: principal.role, userId: principal.kind === "WORKSPACE" ? principal.createdById : null, tokenId: principal.tokenId };
+  if (!canManageToken(actor, target)) throw new DomainError("forbidden", `This token may only ${doing} tokens of its own member.`);
+  return target;
+}
+
 /** Revokes a workspace token of the org the caller may manage (and what it minted). */
 export async function revokeWorkspaceToken(ctx: ApiContext<unknown>, id: string) {
-  const { principal } = ctx;
-  const target = await workspaceTokenOwner(ctx.db, principal.orgId, id);
-  if (!target || (principal.projectId && target.projectId !== principal.projectId)) throw new DomainError("not_found", "Token not found.");
-  const actor = { role: principal.role, userId: principal.kind === "WORKSPACE" ? principal.createdById : null, tokenId: principal.tokenId };
-  if (!canManageToken(actor, target)) throw new DomainError("forbidden", "This token may only revoke tokens of its own member.");
-  return revokeToken(ctx.db, apiChangeMeta(ctx), target.id);
+  return revokeToken(ctx.db, apiChangeMeta(ctx), (await manageableWorkspaceToken(ctx, id, "revoke")).id);
+}
+
+/** Renames a workspace token the caller may manage, and/or sets its description. */
+export async function updateWorkspaceToken(ctx: ApiContext<unknown>, id: string, input: { name?: string; description?: string | null }) {
+  return updateTokenDetails(ctx.db, apiChangeMeta(ctx), (await manageableWorkspaceToken(ctx, id, "change")).id, input);
+}
+
+/** A workspace token's usage series; the range bounded so one request cannot ask for millions of buckets. */
+export async function usageOfWorkspaceToken(ctx: ApiContext<unknown>, id: string, query: z.output<typeof usageQuery>) {
+  const target = await visibleWorkspaceToken(ctx, id);
+  const range = usageRange(query.granularity, query.from ? new Date(query.from) : undefined, query.to ? new Date(query.to) : undefined);
+  if (range.from >= range.to) throw new DomainError("invalid", 'Invalid query parameter "from": it must be before "to".', "from");
+  if (bucketCount(range) > MAX_USAGE_BUCKETS) {
+    throw new DomainError("invalid", `Invalid query parameter "from": at most ${MAX_USAGE_BUCKETS} ${query.granularity}s per request.`, "from");
+  }
+  return { range, ...(await tokenUsageSeries(ctx.db, target.id, range)) };
 }

@@ -82,6 +82,7 @@ class NodeRequest implements ApiRequest {
     private readonly req: IncomingMessage,
     origin: string,
     clientIp: string | null,
+    readonly route: string,
   ) {
     this.method = req.method ?? "GET";
     this.url = origin + (req.url ?? "/");
@@ -158,7 +159,7 @@ export function createDataPlane(table: RouteTable, options: { prefixes: string[]
       }
       void (async () => {
         try {
-          const response = await found.handler(new NodeRequest(req, options.origin(), clientIp), found.params);
+          const response = await found.handler(new NodeRequest(req, options.origin(), clientIp, found.route), found.params);
           await writeResponse(res, response);
         } catch (error) {
           // Handlers answer their own errors; this only catches a bug.

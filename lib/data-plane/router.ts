@@ -14,11 +14,18 @@ export type RouteHandler = (request: ApiRequest, params: any) => Response | Prom
 export type RouteMethods = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "ANY", RouteHandler>>;
 export type RouteTable = Record<string, RouteMethods>;
 
-export type Match = { handler: RouteHandler; params: Params } | { status: 404 } | { status: 405; allow: string };
+/** `route`: the path's pattern as the request log names it (`/api/v1/app/tokens/{id}`), never the path itself. */
+export type Match = { handler: RouteHandler; params: Params; route: string } | { status: 404 } | { status: 405; allow: string };
 
 interface Dynamic {
   segments: string[];
   methods: RouteMethods;
+  route: string;
+}
+
+/** "/api/v1/app/projects/[id]" → "/api/v1/app/projects/{id}" (OpenAPI's way of writing it). */
+export function routePattern(path: string): string {
+  return path.replace(/\[(?:\.\.\.)?([^\]]+)\]/g, "{$1}");
 }
 
 const NO_PARAMS: Params = Object.freeze({}) as Params;
@@ -39,25 +46,25 @@ function matchDynamic(route: Dynamic, parts: string[]): Params | null {
   return parts.length === route.segments.length ? params : null;
 }
 
-function pick(methods: RouteMethods, method: string, params: Params): Match {
+function pick(methods: RouteMethods, method: string, params: Params, route: string): Match {
   const handler = methods[method as keyof RouteMethods] ?? methods.ANY;
-  if (handler) return { handler, params };
+  if (handler) return { handler, params, route };
   return { status: 405, allow: Object.keys(methods).join(", ") };
 }
 
 /** Compiles a table once; the returned function matches a path (no query) and method. */
 export function compileRoutes(table: RouteTable): (pathname: string, method: string) => Match {
-  const statics = new Map<string, RouteMethods>();
+  const statics = new Map<string, { methods: RouteMethods; route: string }>();
   const dynamics: Dynamic[] = [];
   for (const [path, methods] of Object.entries(table)) {
-    if (path.includes("[")) dynamics.push({ segments: path.split("/").filter(Boolean), methods });
-    else statics.set(path, methods);
+    if (path.includes("[")) dynamics.push({ segments: path.split("/").filter(Boolean), methods, route: routePattern(path) });
+    else statics.set(path, { methods, route: path });
   }
   // Longer patterns first; a catch-all only after every fixed one of its length.
   dynamics.sort((a, b) => b.segments.length - a.segments.length || Number(a.segments.at(-1)!.startsWith("[...")) - Number(b.segments.at(-1)!.startsWith("[...")));
   return (pathname, method) => {
     const exact = statics.get(pathname.length > 1 && pathname.endsWith("/") ? pathname.slice(0, -1) : pathname);
-    if (exact) return pick(exact, method, NO_PARAMS);
+    if (exact) return pick(exact.methods, method, NO_PARAMS, exact.route);
     let parts: string[];
     try {
       parts = pathname.split("/").filter(Boolean).map(decodeURIComponent);
@@ -66,7 +73,7 @@ export function compileRoutes(table: RouteTable): (pathname: string, method: str
     }
     for (const route of dynamics) {
       const params = matchDynamic(route, parts);
-      if (params) return pick(route.methods, method, params);
+      if (params) return pick(route.methods, method, params, route.route);
     }
     return { status: 404 };
   };

@@ -6,7 +6,7 @@
 import "server-only";
 import { messages, models, unknownGatewayEndpoint } from "@/lib/api/routes/gateway";
 import { health } from "@/lib/api/routes/health";
-import { me, members, openapi, project, projects, token, tokens, unknownEndpoint } from "@/lib/api/routes/workspace";
+import { me, members, openapi, project, projects, token, tokens, tokenUsage, unknownEndpoint } from "@/lib/api/routes/workspace";
 import type { RouteTable } from "./router";
 
 export const API_ROUTES: RouteTable = {
@@ -17,6 +17,7 @@ export const API_ROUTES: RouteTable = {
   "/api/v1/app/projects/[id]": project,
   "/api/v1/app/tokens": tokens,
   "/api/v1/app/tokens/[id]": token,
+  "/api/v1/app/tokens/[id]/usage": tokenUsage,
   "/api/v1/app/members": members,
   "/api/v1/[...rest]": { ANY: unknownEndpoint },
   "/api/gpt/v1/messages": messages,

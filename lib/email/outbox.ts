@@ -11,6 +11,7 @@ import { ROLE_LABELS } from "@/lib/authz";
 import { publicOrigin } from "@/lib/request-info";
 import { KINDS } from "@/lib/tokens/kinds";
 import { TokenIssuedEmail, tokenIssuedText, type TokenIssuedEmailProps } from "./token-issued";
+import { expiresIn, TokenExpiringEmail, tokenExpiringText, type TokenExpiringEmailProps } from "./token-expiring";
 
 type Tx = Prisma.TransactionClient;
 
@@ -83,4 +84,52 @@ export async function queueTokenIssuedEmails(
     })),
   });
   return admins.length;
+}
+
+/**
+ * Queues the expiry reminder for a token: one e-mail to its creator (while a
+ * member of the org) and one to each admin, each once (the idempotency key names
+ * the token, the threshold and the expiry date).
+ */
+export async function queueTokenExpiringEmails(
+  tx: Tx,
+  args: {
+    org: { id: string; slug: string; name: string };
+    token: TokenMail & { expiresAt: Date; lastUsed: string };
+    creatorEmail: string | null;
+    daysBefore: number;
+    daysLeft: number;
+  },
+): Promise<number> {
+  const admins = await tx.membership.findMany({ where: { orgId: args.org.id, role: "ADMIN" }, select: { user: { select: { email: true } } } });
+  const recipients = new Map<string, TokenExpiringEmailProps["reason"]>();
+  if (args.creatorEmail) recipients.set(args.creatorEmail, "creator");
+  for (const { user } of admins) if (!recipients.has(user.email)) recipients.set(user.email, "admin");
+  if (recipients.size === 0) return 0;
+  const base: Omit<TokenExpiringEmailProps, "reason"> = {
+    kindLabel: KINDS[args.token.kind].label,
+    tokenName: args.token.name,
+    scope: scopeLabel(args.token),
+    orgName: args.org.name,
+    masked: args.token.masked,
+    daysLeft: args.daysLeft,
+    expiresAt: args.token.expiresAt.toISOString().replace("T", " ").replace(/:\d{2}\.\d+Z$/, " UTC"),
+    lastUsed: args.token.lastUsed,
+    link: tokenLink(args.org.slug, args.token),
+  };
+  const subject = `[${args.org.name}] ${base.kindLabel} "${args.token.name}" expires ${expiresIn(args.daysLeft)}`;
+  const rows = [];
+  for (const [to, reason] of recipients) {
+    const props = { ...base, reason };
+    rows.push({
+      orgId: args.org.id,
+      to,
+      subject,
+      html: await render(TokenExpiringEmail(props)),
+      text: tokenExpiringText(props),
+      idempotencyKey: `token-expiring:${args.token.id}:${args.daysBefore}:${args.token.expiresAt.getTime()}:${to}`,
+    });
+  }
+  await tx.outboxEmail.createMany({ data: rows, skipDuplicates: true });
+  return rows.length;
 }

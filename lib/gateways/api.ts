@@ -7,7 +7,7 @@ import { openCached } from "@/lib/crypto/secret-box";
 import { CALL_GATEWAY, type CallGateway, type Principal } from "@/lib/tokens/verify";
 import { nextMonthStart } from "@/lib/time";
 import { getDb } from "@/lib/db/client";
-import { recordGatewayCall } from "@/lib/tokens/usage";
+import { countModelTokens, type LoggedCall } from "@/lib/tokens/usage";
 import { monthUsage } from "./budget";
 import type { Usage } from "./messages";
 
@@ -50,19 +50,15 @@ export function upstreamKey(gateway: CallGateway): string | null {
 }
 
 /**
- * Records a completed call: its token counts (what budgets count) and its
- * GatewayCall history row, both through the batched usage tally: no write per call.
+ * Records a completed call's model and token counts: in the token's model buckets
+ * (what budgets count) and on its request-log entry, through the batched usage
+ * tally: no write per call.
  */
-export function recordCall(principal: Principal, gateway: CallGateway, model: string, usage: Usage, streamed: boolean): void {
-  recordGatewayCall(getDb, principal.tokenId, {
-    orgId: principal.orgId,
-    gatewayId: gateway.id,
-    model,
-    inputTokens: usage.input_tokens,
-    outputTokens: usage.output_tokens,
-    streamed,
-    at: Date.now(),
-  });
+export function recordCall(principal: Principal, call: LoggedCall, model: string, usage: Usage): void {
+  call.model = model;
+  call.inputTokens = usage.input_tokens;
+  call.outputTokens = usage.output_tokens;
+  countModelTokens(getDb, principal.tokenId, model, usage.input_tokens, usage.output_tokens);
 }
 
 /** The token's own rules on top of the gateway's: its model allowlist, and its monthly budget. */

@@ -17,7 +17,7 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { exclusiveOfFlush, onWritten, unwrittenModelTokens } from "@/lib/tokens/usage";
-import { monthStart, utcDay } from "@/lib/time";
+import { monthStart, nextMonthStart, utcDay } from "@/lib/time";
 import { singleton } from "@/lib/singleton";
 
 export const REFRESH_MS = Number(process.env.KEYSMITH_BUDGET_REFRESH_MS ?? 2_000);
@@ -35,7 +35,9 @@ const state = singleton<State>("month-usage", () => {
   onWritten((batch) => {
     for (const [id, tally] of batch) {
       const k = fresh.known.get(id);
-      if (k) for (const [day, d] of tally.days) if (day.startsWith(k.month)) k.base += d.modelTokens;
+      if (!k) continue;
+      const [from, to] = monthBounds(k.month);
+      for (const m of tally.models.values()) if (m.hour >= from && m.hour < to) k.base += m.input + m.output;
     }
   });
   return fresh;
@@ -53,9 +55,16 @@ export function monthOf(ms: number): string {
   return current.name;
 }
 
+/** [first ms, next month's first ms) of a month named "YYYY-MM". */
+function monthBounds(month: string): [number, number] {
+  const from = Date.parse(`${month}-01T00:00:00Z`);
+  return [from, nextMonthStart(from).getTime()];
+}
+
 /** Input+output tokens a gateway token has used this UTC month. */
 export async function monthUsage(getDb: GetDb, tokenId: string, nowMs = Date.now()): Promise<number> {
   const month = monthOf(nowMs);
+  const { from, to } = current; // before any await: another call may move it to another month
   const k = state.known.get(tokenId);
   if (!k || k.month !== month) await read(getDb, tokenId, true);
   else if (nowMs - k.readAt >= REFRESH_MS) {
@@ -64,7 +73,7 @@ export async function monthUsage(getDb: GetDb, tokenId: string, nowMs = Date.now
       console.error("could not re-read monthly token use:", error instanceof Error ? error.message : error),
     );
   }
-  return (state.known.get(tokenId)?.base ?? 0) + unwrittenModelTokens(tokenId, month);
+  return (state.known.get(tokenId)?.base ?? 0) + unwrittenModelTokens(tokenId, from, to);
 }
 
 /** Joins the next batched read of the database, starting it at once if `urgent`. */
@@ -119,8 +128,8 @@ export async function monthUsageByToken(db: Pick<PrismaClient, "$queryRaw">, tok
   if (tokenIds.length === 0) return new Map();
   // Raw SQL with one array parameter: the same text whatever the number of tokens.
   const rows = await db.$queryRaw<Array<{ tokenId: string; tokens: bigint | number }>>`
-    SELECT "tokenId", SUM("modelTokens") AS tokens FROM "TokenUsageDay"
-     WHERE "tokenId" = ANY(${tokenIds}::text[]) AND day >= ${utcDay(monthStart(nowMs).getTime())}::date
+    SELECT "tokenId", SUM("inputTokens" + "outputTokens") AS tokens FROM "TokenModelBucket"
+     WHERE "tokenId" = ANY(${tokenIds}::text[]) AND span = 'DAY' AND start >= ${utcDay(monthStart(nowMs).getTime())}::timestamp(3)
      GROUP BY "tokenId"`;
   return new Map(rows.map((r) => [r.tokenId, Number(r.tokens)]));
 }

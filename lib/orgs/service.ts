@@ -56,13 +56,3 @@ export async function renameOrg(db: PrismaClient, meta: ChangeMeta, from: string
     await audit(tx, { ...meta, action: "org.renamed", target: { type: "org", id: meta.orgId, label: name }, metadata: { from, to: name } });
   });
 }
-
-/** The overview's figures: what the org has. */
-export async function orgCounts(db: PrismaClient, orgId: string) {
-  const [projects, members, activeTokens] = await Promise.all([
-    db.project.count({ where: { orgId } }),
-    db.membership.count({ where: { orgId } }),
-    db.token.count({ where: { orgId, status: "ACTIVE" } }),
-  ]);
-  return { projects, members, activeTokens };
-}

@@ -59,7 +59,7 @@ export interface SafeTextOptions {
   min?: number;
   /** The message when shorter than `min`, e.g. "Enter a name.". */
   tooShort: string;
-  /** Also allow tabs and line feeds (no current field does). */
+  /** Also allow tabs and line feeds (a token's description). */
   multiline?: boolean;
 }
 

@@ -7,10 +7,18 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { API_PERMISSIONS } from "@/lib/authz";
+import { DEFAULT_DIRECTION, HYGIENE_FILTERS, TOKEN_SORTS } from "@/lib/tokens/hygiene";
+import { requiresExpiry, type TokenPolicy } from "@/lib/tokens/lifetime";
+import { DISPLAY_STATUSES } from "@/lib/tokens/status";
 import { blankToUndefined, id, list } from "./form";
 import { safeText } from "./text";
 
 export const tokenName = safeText("Name", { max: 64, tooShort: "Enter a name." });
+/** What the token is for (GitHub's "note"): optional, a few lines. A form posts its line breaks as CR LF: kept as LF. */
+export const tokenDescription = z.preprocess(
+  (v) => (typeof v === "string" ? v.replace(/\r\n?/g, "\n") : v),
+  safeText("Description", { max: 500, min: 0, tooShort: "", multiline: true }),
+);
 export const permission = z.enum(API_PERMISSIONS);
 
 // --- Expiry -----------------------------------------------------------------------
@@ -25,6 +33,15 @@ export const EXPIRY_LABELS: Record<ExpiryChoice, string> = {
   never: "Never",
 };
 const DAYS: Partial<Record<ExpiryChoice, number>> = { "7d": 7, "30d": 30, "90d": 90 };
+
+/** The expiry choices an org's lifetime policy allows (a custom date is then limited to its last day). */
+export function expiryChoicesFor(policy: TokenPolicy): ExpiryChoice[] {
+  return EXPIRY_CHOICES.filter((c) => {
+    if (c === "never") return !requiresExpiry(policy);
+    const days = DAYS[c];
+    return days === undefined || policy.maxLifetimeDays === null || days <= policy.maxLifetimeDays;
+  });
+}
 
 /** "2099-02-30" parses (and rolls over to March), so the date must survive a round trip. */
 function isCalendarDate(value: string): boolean {
@@ -144,15 +161,15 @@ export type TokenRules = z.output<typeof rulesInput>;
 
 // --- The console's token forms ----------------------------------------------------
 
-/** What every kind's create form has: a name, an expiry and guard rails. */
-const createCommon = z.object({ name: tokenName, ...expiryFields, ...rulesFields });
+/** What every kind's create form has: a name, a description, an expiry and guard rails. */
+const createCommon = z.object({ name: tokenName, description: blankToUndefined(tokenDescription), ...expiryFields, ...rulesFields });
 type CreateCommon = z.output<typeof createCommon>;
 
 /** The common part as the token service takes it, and the kind's own fields as `scope`. */
 function splitCreate<T extends CreateCommon>(v: T) {
-  const { name, expiration, expiresOn, ipAllowlist, rateLimitPerMinute, allowedModels, monthlyTokenBudget, ...scope } = v;
+  const { name, description, expiration, expiresOn, ipAllowlist, rateLimitPerMinute, allowedModels, monthlyTokenBudget, ...scope } = v;
   const rules: TokenRules = { ipAllowlist, rateLimitPerMinute, allowedModels, monthlyTokenBudget };
-  return { name, expiresAt: expiresAt({ expiration, expiresOn }), rules, scope };
+  return { name, description: description || null, expiresAt: expiresAt({ expiration, expiresOn }), rules, scope };
 }
 
 export const createWorkspaceTokenForm = createCommon
@@ -172,7 +189,40 @@ export const createOrganizationTokenForm = createCommon
   .transform(splitCreate);
 
 export const tokenRef = z.object({ id });
-export const regenerateTokenInput = z.object({ id, overlap: z.enum(OVERLAP_CHOICES).default("none") });
+/** Regenerate: the overlap, and optionally a new expiry ("keep" leaves it as it is). */
+export const regenerateTokenInput = z
+  .object({
+    id,
+    overlap: z.enum(OVERLAP_CHOICES).default("none"),
+    expiration: z.enum([...EXPIRY_CHOICES, "keep"]).default("keep"),
+    expiresOn: blankToUndefined(z.string().max(10)),
+  })
+  .superRefine((v, ctx) => {
+    if (v.expiration !== "keep") checkExpiry({ expiration: v.expiration, expiresOn: v.expiresOn }, ctx);
+  })
+  .transform(({ id, overlap, expiration, expiresOn }) => ({
+    id,
+    overlap,
+    expiresAt: expiration === "keep" ? undefined : expiresAt({ expiration, expiresOn }),
+  }));
+/** Rename a token and set its description (the details panel). */
+export const updateTokenDetailsInput = z.object({ id, name: tokenName, description: z.preprocess((v) => v ?? "", tokenDescription) });
 export const setTokenActiveInput = z.object({ id, active: z.boolean() });
 export const revokeTokenInput = z.object({ id, confirmation: z.string().max(200) });
 export const tokenRulesInput = z.object({ id, ...rulesFields }).transform(({ id, ...rules }) => ({ id, rules }));
+
+// --- The console's token lists ----------------------------------------------------
+
+/** A list page's URL state (`?q=&sort=&dir=&filter=&status=&after=`): shareable, and what the live list polls with. Unknown values fall back to the defaults. */
+export const tokenListQuery = z
+  .object({
+    q: z.string().max(100).optional().catch(undefined),
+    status: z.enum(DISPLAY_STATUSES).optional().catch(undefined),
+    filter: z.enum(HYGIENE_FILTERS).optional().catch(undefined),
+    sort: z.enum(TOKEN_SORTS).default("created").catch("created"),
+    dir: z.enum(["asc", "desc"]).optional().catch(undefined),
+    after: z.string().max(200).optional().catch(undefined),
+    before: z.string().max(200).optional().catch(undefined),
+  })
+  .transform((v) => ({ ...v, q: v.q?.trim() || undefined, dir: v.dir ?? DEFAULT_DIRECTION[v.sort] }));
+export type TokenListQuery = z.output<typeof tokenListQuery>;

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { API_PERMISSIONS, ROLES } from "@/lib/authz";
 import { DISPLAY_STATUSES } from "@/lib/tokens/status";
 import { projectName } from "./projects";
-import { permission, tokenName } from "./tokens";
+import { permission, tokenDescription, tokenName } from "./tokens";
 
 const isoDate = z.string().describe("ISO 8601 timestamp (UTC)");
 
@@ -42,6 +42,7 @@ export const tokenMetadata = z
   .object({
     id: z.string(),
     name: z.string(),
+    description: z.string().nullable().describe("What the token is for (optional)."),
     masked: z.string().describe("8-character prefix, an ellipsis, the last 4 characters"),
     permissions: z.array(permission),
     project_id: z.string().nullable(),
@@ -71,6 +72,7 @@ export const listTokensQuery = z.object({
 export const createTokenBody = z
   .object({
     name: tokenName,
+    description: tokenDescription.nullable().optional(),
     permissions: z.array(permission).min(1, "Grant at least one permission.").max(API_PERMISSIONS.length),
     project_id: z.string().min(1).max(64).nullable().optional(),
     expires_at: z.iso
@@ -78,13 +80,56 @@ export const createTokenBody = z
       .refine((v) => Date.parse(v) > Date.now(), "must be in the future.")
       .nullable()
       .optional()
-      .describe("Omit or null for a token that never expires."),
+      .describe("Omit or null for a token that never expires (unless the organization's token policy requires an expiry date or limits the lifetime: then a longer or missing expiry is refused with 400)."),
   })
   .strict()
   .meta({ id: "CreateWorkspaceToken" });
 export const createdToken = tokenMetadata
   .extend({ token: z.string().describe("The secret. Returned only in this response: store it now.") })
   .meta({ id: "CreatedWorkspaceToken" });
+
+export const updateTokenBody = z
+  .object({
+    name: tokenName.optional(),
+    description: tokenDescription.nullable().optional().describe("Empty or null removes it."),
+  })
+  .strict()
+  .refine((v) => v.name !== undefined || v.description !== undefined, "Send name, description or both.")
+  .meta({ id: "UpdateWorkspaceToken" });
+
+export const USAGE_GRANULARITIES = ["hour", "day"] as const;
+/** At most this many buckets per request. */
+export const MAX_USAGE_BUCKETS = 1_000;
+export const usageQuery = z
+  .object({
+    granularity: z.enum(USAGE_GRANULARITIES).default("day").describe("hour (kept 48 hours by default) or day (kept 90 days)"),
+    from: z.iso.datetime({ offset: true }).optional().describe("Start (inclusive; rounded down to the bucket). Default: 48 hours (hour) or 90 days (day) before `to`."),
+    to: z.iso.datetime({ offset: true }).optional().describe("End (exclusive; rounded up to the bucket). Default: now."),
+  });
+export const usageBucket = z.object({
+  start: isoDate,
+  succeeded: z.number().int().describe("2xx answers"),
+  denied: z.number().int().describe("403: refused by the token's scope, organization, permissions, IP or model allowlist"),
+  rate_limited: z.number().int().describe("429: refused by the token's rate limit or monthly budget"),
+  failed: z.number().int().describe("Other errors (400, 404, 409, 5xx)"),
+});
+export const modelUsageBucket = z.object({
+  start: isoDate,
+  model: z.string(),
+  calls: z.number().int(),
+  input_tokens: z.number().int(),
+  output_tokens: z.number().int(),
+});
+export const tokenUsage = z
+  .object({
+    token_id: z.string(),
+    granularity: z.enum(USAGE_GRANULARITIES),
+    from: isoDate,
+    to: isoDate,
+    data: z.array(usageBucket).describe("Every bucket in [from, to), oldest first, zeros included."),
+    models: z.array(modelUsageBucket).describe("Gateway tokens: model tokens per bucket and model (buckets with calls only)."),
+  })
+  .meta({ id: "TokenUsage" });
 
 export const revokedToken = tokenMetadata
   .extend({

@@ -1,31 +1,45 @@
 /**
  * Tokens as the console shows them: what the viewing member may see and do.
  * Pages render the first page on the server; the token table then polls
- * `/api/console/{org}/tokens` for the same shape.
+ * `/api/console/{org}/tokens` for the same shape, with the same URL state.
  */
 import "server-only";
 import type { OrgContext } from "@/lib/auth/session";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { TokenKind } from "@/lib/generated/prisma/enums";
+import { tokenListQuery, type TokenListQuery } from "@/lib/schemas/tokens";
+import { beyondPolicy, type TokenPolicy } from "./lifetime";
+import { isLive } from "./hygiene";
+import { decodeCursor } from "./list";
 import { rowActions, type RowActions } from "./policy";
-import { listTokens, type TokenView } from "./service";
-import { DISPLAY_STATUSES, type DisplayStatus } from "./status";
+import { listTokens, tokenPolicyOf, type TokenView } from "./service";
 
 /** A token as the browser gets it: no user ids (who made it is a name and e-mail), and what the viewer may do to it. */
-export type ShownToken = Omit<TokenView, "createdById">;
+export type ShownToken = Omit<TokenView, "createdById"> & {
+  /** A live token whose lifetime the org's policy would not allow today. */
+  beyondPolicy: boolean;
+};
 export type ConsoleToken = ShownToken & { actions: RowActions };
 
-export function consoleToken(ctx: Pick<OrgContext, "role" | "user">, token: TokenView): ConsoleToken {
+export function consoleToken(ctx: Pick<OrgContext, "role" | "user">, token: TokenView, policy: TokenPolicy): ConsoleToken {
   const { createdById: _, ...shown } = token;
   void _;
-  return { ...shown, actions: rowActions(ctx, token) };
+  return { ...shown, beyondPolicy: isLive(token) && beyondPolicy(policy, token), actions: rowActions(ctx, token) };
+}
+
+/** One token for the viewer, flagged against the org's current policy. */
+export async function consoleTokenOf(db: PrismaClient, ctx: Pick<OrgContext, "role" | "user" | "org">, token: TokenView): Promise<ConsoleToken> {
+  return consoleToken(ctx, token, await tokenPolicyOf(db, ctx.org.id));
 }
 
 export interface ConsoleTokenPage {
   items: ConsoleToken[];
   total: number;
-  page: number;
-  pageCount: number;
+  /** Cursors of the neighbouring pages. */
+  next: string | null;
+  prev: string | null;
+  /** The org's lifetime policy: the flags above follow it, and the create forms offer only what it allows. */
+  policy: TokenPolicy;
 }
 
 /** One page of a kind's tokens as the viewing member sees them, with the actions they may take per row. */
@@ -33,17 +47,22 @@ export async function consoleTokenPage(
   db: PrismaClient,
   ctx: OrgContext,
   kind: TokenKind,
-  opts: { status?: DisplayStatus; page?: number; gatewayId?: string },
+  query: TokenListQuery,
+  opts: { gatewayId?: string } = {},
 ): Promise<ConsoleTokenPage> {
-  const { gatewayId, ...rest } = opts;
-  const result = await listTokens(db, ctx.org.id, kind, { ...rest, extra: gatewayId ? { gatewayId } : undefined });
-  return { ...result, items: result.items.map((t) => consoleToken(ctx, t)) };
+  const policy = await tokenPolicyOf(db, ctx.org.id);
+  const result = await listTokens(db, ctx.org.id, kind, {
+    ...query,
+    after: decodeCursor(query.after),
+    before: decodeCursor(query.before),
+    gatewayId: opts.gatewayId,
+    policy,
+  });
+  return { ...result, items: result.items.map((t) => consoleToken(ctx, t, policy)), policy };
 }
 
-
-/** A token list page's `?status=` and `?page=` (anything else is ignored). */
-export function listParams(sp: Record<string, string | string[] | undefined>): { status?: DisplayStatus; page: number } {
-  const status = DISPLAY_STATUSES.find((s) => s === sp.status);
-  const page = Math.max(1, Number.parseInt(typeof sp.page === "string" ? sp.page : "1", 10) || 1);
-  return { status, page };
+/** A token list page's URL state (search, sort, filters, page cursor); anything unknown is ignored. */
+export function listParams(sp: Record<string, string | string[] | undefined>): TokenListQuery {
+  const one = Object.fromEntries(Object.entries(sp).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+  return tokenListQuery.parse(one);
 }

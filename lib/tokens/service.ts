@@ -17,6 +17,9 @@ import { displayStatus, type DisplayStatus } from "./status";
 import { tokenAdded, tokensChanged } from "./events";
 import { mintedBy } from "./lineage";
 import { revokeTokens } from "./revoke";
+import { lifetimeProblem, NO_POLICY, type TokenPolicy } from "./lifetime";
+import { DEFAULT_DIRECTION, type HygieneFilter, type SortDirection, type TokenSort } from "./hygiene";
+import { pageOfTokenIds, type Cursor } from "./list";
 import { monthUsageByToken } from "@/lib/gateways/budget";
 import { queueTokenIssuedEmails } from "@/lib/email/outbox";
 import { kickOutbox } from "@/lib/email/worker";
@@ -26,6 +29,7 @@ export type { ChangeMeta };
 export interface IssueInput {
   kind: TokenKind;
   name: string;
+  description?: string | null;
   expiresAt: Date | null;
   permissions?: ApiPermission[];
   projectId?: string | null;
@@ -41,6 +45,7 @@ const VIEW_SELECT = {
   id: true,
   kind: true,
   name: true,
+  description: true,
   prefix: true,
   last4: true,
   permissions: true,
@@ -75,6 +80,7 @@ export interface TokenView {
   id: string;
   kind: TokenKind;
   name: string;
+  description: string | null;
   prefix: string;
   masked: string;
   permissions: ApiPermission[];
@@ -122,6 +128,7 @@ async function toViews(db: PrismaClient | Prisma.TransactionClient, rows: TokenR
     id: r.id,
     kind: r.kind,
     name: r.name,
+    description: r.description,
     prefix: r.prefix,
     masked: maskToken(r.prefix, r.last4),
     permissions: r.permissions as ApiPermission[],
@@ -172,50 +179,53 @@ export async function tokenView(db: PrismaClient, orgId: string, id: string): Pr
 
 export const PAGE_SIZE = 25;
 
-function statusWhere(status: DisplayStatus | undefined, now: Date): Prisma.TokenWhereInput {
-  const unexpired: Prisma.TokenWhereInput = { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
-  switch (status) {
-    case "ACTIVE":
-      return { status: "ACTIVE", ...unexpired };
-    case "INACTIVE":
-      return { status: "INACTIVE", ...unexpired };
-    case "EXPIRED":
-      return { status: { not: "REVOKED" }, expiresAt: { lte: now } };
-    case "REVOKED":
-      return { status: "REVOKED" };
-    default:
-      return {};
-  }
+export interface TokenListOptions {
+  status?: DisplayStatus;
+  q?: string;
+  filter?: HygieneFilter;
+  sort?: TokenSort;
+  dir?: SortDirection;
+  after?: Cursor | null;
+  before?: Cursor | null;
+  /** 1-based page for offset paging (the Workspace API); the console pages with cursors. */
+  page?: number;
+  pageSize?: number;
+  projectId?: string;
+  gatewayId?: string;
+  policy?: TokenPolicy;
 }
 
 export interface TokenPage {
   items: TokenView[];
   total: number;
-  page: number;
-  pageCount: number;
+  /** Cursors of the neighbouring pages (keyset paging). */
+  next: string | null;
+  prev: string | null;
 }
 
-/** Newest first, one page at a time (the (orgId, kind, createdAt DESC, id) index serves it). */
-export async function listTokens(
-  db: PrismaClient,
-  orgId: string,
-  kind: TokenKind,
-  opts: { status?: DisplayStatus; page?: number; pageSize?: number; extra?: Prisma.TokenWhereInput } = {},
-): Promise<TokenPage> {
+/** One page of a kind's tokens: searched, filtered and sorted (lib/tokens/list.ts), newest first by default. */
+export async function listTokens(db: PrismaClient, orgId: string, kind: TokenKind, opts: TokenListOptions = {}): Promise<TokenPage> {
   const now = new Date();
   const pageSize = Math.min(Math.max(opts.pageSize ?? PAGE_SIZE, 1), 100);
-  const where: Prisma.TokenWhereInput = { orgId, kind, ...statusWhere(opts.status, now), ...opts.extra };
-  const total = await db.token.count({ where });
-  const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(opts.page ?? 1, 1), pageCount);
-  const rows = await db.token.findMany({
-    where,
-    select: VIEW_SELECT,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    skip: (page - 1) * pageSize,
-    take: pageSize,
-  });
-  return { items: await toViews(db, rows, now), total, page, pageCount };
+  const sort = opts.sort ?? "created";
+  const page = await pageOfTokenIds(
+    db,
+    orgId,
+    kind,
+    {
+      ...opts,
+      sort,
+      dir: opts.dir ?? DEFAULT_DIRECTION[sort],
+      pageSize,
+      offset: opts.page ? (Math.max(opts.page, 1) - 1) * pageSize : undefined,
+      policy: opts.policy ?? NO_POLICY,
+    },
+    now.getTime(),
+  );
+  const rows = await db.token.findMany({ where: { id: { in: page.ids } }, select: VIEW_SELECT });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const ordered = page.ids.map((id) => byId.get(id)).filter((r): r is TokenRow => Boolean(r));
+  return { items: await toViews(db, ordered, now), total: page.total, next: page.next, prev: page.prev };
 }
 
 // --- Changes --------------------------------------------------------------------
@@ -290,11 +300,13 @@ export async function issueToken(db: PrismaClient, meta: ChangeMeta, input: Issu
       const project = await tx.project.findFirst({ where: { id: input.projectId, orgId: meta.orgId }, select: { id: true } });
       if (!project) throw new DomainError("invalid", "That project does not exist in this organization.", "projectId");
     }
+    await checkLifetime(tx, meta.orgId, new Date(), input.expiresAt);
     const row = await tx.token.create({
       data: {
         orgId: meta.orgId,
         kind: input.kind,
         name: input.name,
+        description: input.description || null,
         hash: issued.hash,
         prefix: issued.prefix,
         last4: issued.last4,
@@ -321,6 +333,7 @@ export async function issueToken(db: PrismaClient, meta: ChangeMeta, input: Issu
         projectId: input.projectId ?? null,
         gatewayId: input.gatewayId ?? null,
         expiresAt: input.expiresAt?.toISOString() ?? null,
+        ...(input.description ? { description: input.description } : {}),
         ...(input.rules ? { rules: input.rules } : {}),
       },
     });
@@ -334,25 +347,42 @@ export async function issueToken(db: PrismaClient, meta: ChangeMeta, input: Issu
   return { token: view, secret: issued.secret };
 }
 
+/** The org's token lifetime policy (Settings). */
+export async function tokenPolicyOf(db: PrismaClient | Prisma.TransactionClient, orgId: string): Promise<TokenPolicy> {
+  const org = await db.organization.findUnique({ where: { id: orgId }, select: { tokenMaxLifetimeDays: true, tokenExpiryRequired: true } });
+  return org ? { maxLifetimeDays: org.tokenMaxLifetimeDays, expiryRequired: org.tokenExpiryRequired } : NO_POLICY;
+}
+
+/** Refuses a lifetime from `from` to `expiresAt` that the org's policy does not allow (400, naming the policy). */
+async function checkLifetime(tx: Prisma.TransactionClient, orgId: string, from: Date, expiresAt: Date | null) {
+  const problem = lifetimeProblem(await tokenPolicyOf(tx, orgId), from, expiresAt);
+  if (problem) throw new DomainError("invalid", problem, "expiration");
+}
+
 /**
  * A new secret for the same token. With an overlap, the old secret keeps
  * working until then (a token has at most one previous secret: an older one
  * ends now); without, it stops at once. The row lock makes concurrent
- * regenerations queue, leaving exactly one current secret.
+ * regenerations queue, leaving exactly one current secret. `expiresAt`, when
+ * given, sets a new expiry; either way the new secret's lifetime, counted from
+ * now, must fit the org's policy.
  */
-export async function regenerateToken(db: PrismaClient, meta: ChangeMeta, id: string, overlapMs = 0) {
+export async function regenerateToken(db: PrismaClient, meta: ChangeMeta, id: string, overlapMs = 0, expiresAt?: Date | null) {
   const result = await db.$transaction(async (tx) => {
     const current = await lockToken(tx, meta.orgId, id);
     const status = displayStatus(current);
     if (status === "REVOKED" || status === "EXPIRED") {
       throw new DomainError("conflict", `A ${status.toLowerCase()} token cannot be regenerated.`);
     }
-    const fresh = issueSecret(current.kind);
     const at = new Date();
+    const newExpiry = expiresAt === undefined ? current.expiresAt : expiresAt;
+    await checkLifetime(tx, meta.orgId, at, newExpiry);
+    const fresh = issueSecret(current.kind);
     const overlap = overlapMs > 0;
     const row = await tx.token.update({
       where: { id },
       data: {
+        expiresAt: newExpiry,
         hash: fresh.hash,
         prefix: fresh.prefix,
         last4: fresh.last4,
@@ -373,6 +403,7 @@ export async function regenerateToken(db: PrismaClient, meta: ChangeMeta, id: st
         from: maskToken(current.prefix, current.last4),
         to: maskToken(row.prefix, row.last4),
         previousValidUntil: row.previousValidUntil?.toISOString() ?? null,
+        ...(expiresAt !== undefined ? { expiresAt: { from: current.expiresAt?.toISOString() ?? null, to: newExpiry?.toISOString() ?? null } } : {}),
       },
     });
     const view = (await toViews(tx, [row]))[0];
@@ -446,6 +477,45 @@ export async function tokenActivity(db: PrismaClient, orgId: string, id: string,
     select: { id: true, action: true, actorLabel: true, actorType: true, ip: true, createdAt: true },
   });
   return events.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() }));
+}
+
+/**
+ * Renames a token and/or sets its description (GitHub's "note"), audited with
+ * what changed. A new name must be free among the org's live tokens of its kind.
+ */
+export async function updateTokenDetails(db: PrismaClient, meta: ChangeMeta, id: string, input: { name?: string; description?: string | null }) {
+  const result = await db.$transaction(async (tx) => {
+    const current = await lockToken(tx, meta.orgId, id);
+    if (current.status === "REVOKED") throw new DomainError("conflict", "A revoked token cannot be changed.");
+    const data: { name?: string; description?: string | null } = {};
+    if (input.name !== undefined && input.name !== current.name) {
+      await lockNames(tx, meta.orgId, current.kind);
+      const clash = await tx.token.findFirst({
+        where: { orgId: meta.orgId, kind: current.kind, name: input.name, status: { not: "REVOKED" }, id: { not: id } },
+        select: { id: true },
+      });
+      if (clash) throw new DomainError("conflict", `A ${KINDS[current.kind].slug} token named "${input.name}" already exists. Choose another name.`, "name");
+      data.name = input.name;
+    }
+    const description = input.description === undefined ? undefined : input.description || null;
+    if (description !== undefined && description !== current.description) data.description = description;
+    if (Object.keys(data).length === 0) return { view: (await toViews(tx, [current]))[0], changed: null };
+    const row = await tx.token.update({ where: { id }, data, select: VIEW_SELECT });
+    await audit(tx, {
+      ...meta,
+      action: "token.updated",
+      target: { type: "token", id, label: row.name },
+      metadata: {
+        kind: row.kind,
+        ...(data.name !== undefined ? { name: { from: current.name, to: data.name } } : {}),
+        ...(data.description !== undefined ? { description: { from: current.description, to: data.description } } : {}),
+      },
+    });
+    return { view: (await toViews(tx, [row]))[0], changed: data.name !== undefined ? current : null };
+  });
+  // The name is part of what a verification carries (the audit label of an API actor).
+  if (result.changed) tokensChanged([result.changed]);
+  return result.view;
 }
 
 /** Ends a rotation overlap now: the previous secret stops working. */

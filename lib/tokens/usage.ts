@@ -1,52 +1,90 @@
 /**
- * Usage counting on the hot path: each successful call adds to an in-memory
- * tally (no database write per call), flushed every FLUSH_MS with additive
- * updates (`usageCount = usageCount + n`, never read-modify-write), so counts
- * stay exact under any concurrency and across instances. A clean shutdown
- * flushes first (scripts/serve.ts runs the shutdown hooks on SIGTERM); a hard
- * kill loses at most the last interval's tally.
+ * Usage on the hot path: each call of a known token adds to an in-memory tally
+ * (no database write per call), flushed every FLUSH_MS in one transaction of
+ * additive upserts (`count = count + n`, never read-modify-write), so every
+ * figure stays exact under any concurrency and across instances. A clean
+ * shutdown flushes first (scripts/serve.ts runs the shutdown hooks on SIGTERM);
+ * a hard kill loses at most the last interval's tally.
  *
- * Gateway calls also add the model tokens they used (input + output) to the
- * same per-day buckets, which is what monthly budgets are read from
- * (lib/gateways/budget.ts): it sees the unwritten part through
- * `unwrittenModelTokens` and the written part through `onWritten`. Their
- * per-call history rows (GatewayCall) ride along in the same transaction, so the
- * history and the buckets never disagree and a call costs no write of its own.
+ * What a flush writes, each figure in one place:
+ * - the token's lifetime count of successful calls and its last use ("Token");
+ * - calls per UTC hour and day by outcome: succeeded, denied (403), limited (429),
+ *   failed (any other error) ("TokenUsageBucket");
+ * - gateway calls' input and output tokens per hour, day and model
+ *   ("TokenModelBucket"); monthly budgets sum the day rows (lib/gateways/budget.ts),
+ *   seeing the unwritten part through `unwrittenModelTokens` and the written part
+ *   through `onWritten`;
+ * - the request log ("TokenRequest"): at most LOG_PER_FLUSH calls per token per
+ *   flush, the latest ones with refusals and errors kept before successes, and how
+ *   many were left out. A token calling a few times a second is logged in full; a
+ *   busier one is sampled, its exact totals being in the buckets. Pruned per token
+ *   and by age by lib/usage/retention.ts.
  */
-import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { onShutdown } from "@/lib/shutdown";
 import { singleton } from "@/lib/singleton";
-import { utcDay } from "@/lib/time";
 
 export const FLUSH_MS = Number(process.env.KEYSMITH_USAGE_FLUSH_MS ?? 500);
 const CHUNK = 1_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
-interface Day {
-  calls: number;
-  modelTokens: number;
+/** Request-log entries a token gets per second and instance before the log samples it (KEYSMITH_REQUEST_LOG_RATE, default 10). */
+export function requestLogRate(): number {
+  const configured = Number(process.env.KEYSMITH_REQUEST_LOG_RATE);
+  return Number.isFinite(configured) && configured > 0 ? configured : 10;
+}
+const LOG_PER_FLUSH = Math.max(1, Math.round((requestLogRate() * FLUSH_MS) / 1000));
+
+/** Outcome columns, in the order a bucket's counters are kept. */
+export const OUTCOMES = ["succeeded", "denied", "limited", "failed"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+const SUCCEEDED = 0;
+
+/** 2xx succeeded; 403 denied (scope, IP, models); 429 limited (rate limit, budget); anything else failed. */
+export function outcomeIndex(status: number): number {
+  if (status >= 200 && status < 300) return SUCCEEDED;
+  if (status === 403) return 1;
+  if (status === 429) return 2;
+  return 3;
 }
 
-/** One gateway call's history row (GatewayCall), as recorded when the call ended. */
-export interface GatewayCallRecord {
-  orgId: string;
-  gatewayId: string;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  streamed: boolean;
-  /** Epoch ms. */
+/** One call as the request log keeps it. Made by the token frame when the token is known, filled in as the call goes. */
+export interface LoggedCall {
+  tokenId: string;
+  /** Epoch ms when the call arrived. */
   at: number;
+  method: string;
+  route: string;
+  status: number;
+  latencyMs: number;
+  ip: string | null;
+  userAgent: string | null;
+  model: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+}
+
+interface ModelCounts {
+  hour: number;
+  model: string;
+  calls: number;
+  input: number;
+  output: number;
 }
 
 export interface Tally {
+  /** Successful calls (the token's lifetime count), and the latest one's time (epoch ms) and address. */
   count: number;
-  /** Latest call (epoch ms) and its address; null when only a gateway call's record was added. */
   at: number | null;
   ip: string | null;
-  /** Per UTC day ("YYYY-MM-DD"). */
-  days: Map<string, Day>;
-  calls: GatewayCallRecord[];
+  /** Per UTC hour (its first epoch ms): [succeeded, denied, limited, failed]. */
+  hours: Map<number, number[]>;
+  /** Per hour and model (`${hour}|${model}`). */
+  models: Map<string, ModelCounts>;
+  /** At most LOG_PER_FLUSH entries, oldest first; `omitted` counts those that made room. */
+  log: LoggedCall[];
+  omitted: number;
 }
 
 type Written = (batch: ReadonlyArray<readonly [string, Tally]>) => void;
@@ -63,26 +101,14 @@ type State = {
 };
 const state = singleton<State>("usage", () => ({ pending: new Map(), writing: new Map(), listeners: new Set() }));
 
+function emptyTally(): Tally {
+  return { count: 0, at: null, ip: null, hours: new Map(), models: new Map(), log: [], omitted: 0 };
+}
 
-function add(into: Map<string, Tally>, tokenId: string, t: Tally) {
-  const cur = into.get(tokenId);
-  if (!cur) {
-    into.set(tokenId, t);
-    return;
-  }
-  cur.count += t.count;
-  if (t.at !== null && (cur.at === null || t.at >= cur.at)) {
-    cur.at = t.at;
-    cur.ip = t.ip;
-  }
-  for (const c of t.calls) cur.calls.push(c);
-  for (const [day, d] of t.days) {
-    const had = cur.days.get(day);
-    if (had) {
-      had.calls += d.calls;
-      had.modelTokens += d.modelTokens;
-    } else cur.days.set(day, { ...d });
-  }
+function tallyOf(tokenId: string): Tally {
+  let t = state.pending.get(tokenId);
+  if (!t) state.pending.set(tokenId, (t = emptyTally()));
+  return t;
 }
 
 function start(getDb: () => Promise<PrismaClient>) {
@@ -94,28 +120,101 @@ function start(getDb: () => Promise<PrismaClient>) {
   }
 }
 
-/** Counts one successful call. Cheap: a map update; the database sees it at the next flush. */
-export function recordUsage(getDb: () => Promise<PrismaClient>, tokenId: string, ip: string | null, at = Date.now()): void {
-  start(getDb);
-  add(state.pending, tokenId, { count: 1, at, ip, days: new Map([[utcDay(at), { calls: 1, modelTokens: 0 }]]), calls: [] });
+/** Room for one more entry: the oldest success goes first, so refusals and errors outlast a flood of successes. */
+function pushLog(t: Tally, entry: LoggedCall) {
+  if (t.log.length >= LOG_PER_FLUSH) {
+    const success = t.log.findIndex((e) => e.status >= 200 && e.status < 300);
+    t.log.splice(success >= 0 ? success : 0, 1);
+    t.omitted++;
+  }
+  t.log.push(entry);
 }
 
 /**
- * Records a finished gateway call: its history row, and its input+output tokens
- * in its day's bucket (the call itself is counted by recordUsage).
+ * Counts one call of a known token by its outcome (a success also in the token's
+ * count and last use). Cheap: a map lookup and an increment; the database sees it
+ * at the next flush.
  */
-export function recordGatewayCall(getDb: () => Promise<PrismaClient>, tokenId: string, call: GatewayCallRecord): void {
+export function countCall(getDb: () => Promise<PrismaClient>, tokenId: string, status: number, ip: string | null, at = Date.now()): void {
   start(getDb);
-  const modelTokens = call.inputTokens + call.outputTokens;
-  add(state.pending, tokenId, { count: 0, at: null, ip: null, days: new Map([[utcDay(call.at), { calls: 0, modelTokens }]]), calls: [call] });
+  const t = tallyOf(tokenId);
+  const hour = at - (at % HOUR_MS);
+  let counts = t.hours.get(hour);
+  if (!counts) t.hours.set(hour, (counts = [0, 0, 0, 0]));
+  const outcome = outcomeIndex(status);
+  counts[outcome]++;
+  if (outcome === SUCCEEDED) {
+    t.count++;
+    if (t.at === null || at >= t.at) {
+      t.at = at;
+      t.ip = ip;
+    }
+  }
 }
 
-/** Model tokens this process has counted for a token on days starting with `prefix` ("YYYY-MM") but not yet committed. */
-export function unwrittenModelTokens(tokenId: string, prefix: string): number {
+/** Adds a finished call to its token's request log (the next flush writes it). */
+export function logCall(getDb: () => Promise<PrismaClient>, entry: LoggedCall): void {
+  start(getDb);
+  pushLog(tallyOf(entry.tokenId), entry);
+}
+
+/** A gateway call's model tokens, in its hour's bucket for the model (the call itself is counted by countCall). */
+export function countModelTokens(
+  getDb: () => Promise<PrismaClient>,
+  tokenId: string,
+  model: string,
+  inputTokens: number,
+  outputTokens: number,
+  at = Date.now(),
+): void {
+  start(getDb);
+  const t = tallyOf(tokenId);
+  const hour = at - (at % HOUR_MS);
+  const key = `${hour}|${model}`;
+  const m = t.models.get(key);
+  if (m) {
+    m.calls++;
+    m.input += inputTokens;
+    m.output += outputTokens;
+  } else t.models.set(key, { hour, model, calls: 1, input: inputTokens, output: outputTokens });
+}
+
+/** Puts a tally that could not be written back into `into`, adding to what arrived meanwhile. */
+function merge(into: Map<string, Tally>, tokenId: string, t: Tally) {
+  const cur = into.get(tokenId);
+  if (!cur) {
+    into.set(tokenId, t);
+    return;
+  }
+  cur.count += t.count;
+  if (t.at !== null && (cur.at === null || t.at >= cur.at)) {
+    cur.at = t.at;
+    cur.ip = t.ip;
+  }
+  for (const [hour, counts] of t.hours) {
+    const had = cur.hours.get(hour);
+    if (had) for (let i = 0; i < counts.length; i++) had[i] += counts[i];
+    else cur.hours.set(hour, counts);
+  }
+  for (const [key, m] of t.models) {
+    const had = cur.models.get(key);
+    if (had) {
+      had.calls += m.calls;
+      had.input += m.input;
+      had.output += m.output;
+    } else cur.models.set(key, m);
+  }
+  const log = [...t.log, ...cur.log];
+  cur.omitted += t.omitted + Math.max(0, log.length - LOG_PER_FLUSH);
+  cur.log = log.slice(-LOG_PER_FLUSH);
+}
+
+/** Model tokens this process has counted for a token in [fromMs, toMs) but not yet committed. */
+export function unwrittenModelTokens(tokenId: string, fromMs: number, toMs: number): number {
   let n = 0;
   for (const from of [state.pending, state.writing]) {
     const t = from.get(tokenId);
-    if (t) for (const [day, d] of t.days) if (day.startsWith(prefix)) n += d.modelTokens;
+    if (t) for (const m of t.models.values()) if (m.hour >= fromMs && m.hour < toMs) n += m.input + m.output;
   }
   return n;
 }
@@ -145,18 +244,82 @@ function utcTimestamp(ms: number): string {
   return new Date(ms).toISOString().replace("Z", "");
 }
 
+/** Columns of one upsert, one array each. */
+class Columns<K extends string> {
+  readonly cols: Record<K, unknown[]>;
+  length = 0;
+  constructor(names: readonly K[]) {
+    this.cols = Object.fromEntries(names.map((n) => [n, []])) as unknown as Record<K, unknown[]>;
+  }
+  push(row: Record<K, unknown>) {
+    for (const k in this.cols) this.cols[k].push(row[k]);
+    this.length++;
+  }
+}
+
 /**
  * One transaction per batch, each statement with one array parameter per column
  * (unnest), not one parameter per value: building and sending a flush of
  * thousands of calls costs the event loop next to nothing, and stays far below
- * PostgreSQL's parameter limit however large the batch.
+ * PostgreSQL's parameter limit however large the batch. Rows are locked in key
+ * order, so two instances flushing the same tokens cannot deadlock.
+ * A token deleted since its calls is skipped (the joins on "Token").
  */
-async function write(db: PrismaClient, batch: Array<[string, Tally]>) {
-  const counted = batch.filter(([, t]) => t.count > 0);
-  const days = batch.flatMap(([id, t]) => [...t.days].map(([day, d]) => ({ id, day, ...d })));
-  const calls = batch.flatMap(([id, t]) => t.calls.map((c) => ({ id, ...c })));
+export async function writeUsage(db: PrismaClient, batch: Array<[string, Tally]>): Promise<void> {
+  const sorted = [...batch].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const counted = sorted.filter(([, t]) => t.count > 0);
+  const buckets = new Columns(["id", "span", "start", "s", "d", "l", "f"] as const);
+  const models = new Columns(["id", "span", "start", "model", "calls", "input", "output"] as const);
+  const log = new Columns(["id", "at", "method", "route", "status", "latency", "ip", "ua", "model", "input", "output", "omitted"] as const);
+  for (const [id, t] of sorted) {
+    const days = new Map<number, number[]>();
+    for (const [hour, c] of t.hours) {
+      buckets.push({ id, span: "HOUR", start: utcTimestamp(hour), s: c[0], d: c[1], l: c[2], f: c[3] });
+      const day = hour - (hour % DAY_MS);
+      const had = days.get(day);
+      if (had) for (let i = 0; i < c.length; i++) had[i] += c[i];
+      else days.set(day, [...c]);
+    }
+    for (const [day, c] of days) buckets.push({ id, span: "DAY", start: utcTimestamp(day), s: c[0], d: c[1], l: c[2], f: c[3] });
+    const modelDays = new Map<string, ModelCounts>();
+    for (const m of t.models.values()) {
+      models.push({ id, span: "HOUR", start: utcTimestamp(m.hour), model: m.model, calls: m.calls, input: m.input, output: m.output });
+      const day = m.hour - (m.hour % DAY_MS);
+      const key = `${day}|${m.model}`;
+      const had = modelDays.get(key);
+      if (had) {
+        had.calls += m.calls;
+        had.input += m.input;
+        had.output += m.output;
+      } else modelDays.set(key, { ...m, hour: day });
+    }
+    for (const m of modelDays.values()) {
+      models.push({ id, span: "DAY", start: utcTimestamp(m.hour), model: m.model, calls: m.calls, input: m.input, output: m.output });
+    }
+    t.log.forEach((e, i) =>
+      log.push({
+        id,
+        at: utcTimestamp(e.at),
+        method: e.method,
+        route: e.route,
+        status: e.status,
+        latency: Math.round(e.latencyMs * 100) / 100,
+        ip: e.ip,
+        ua: e.userAgent,
+        model: e.model,
+        input: e.inputTokens,
+        output: e.outputTokens,
+        // The newest entry says how many calls of this flush the log left out.
+        omitted: i === t.log.length - 1 ? t.omitted : 0,
+      }),
+    );
+  }
   const statements = [];
   if (counted.length > 0) {
+    // Row locks in id order first: an UPDATE's join may visit rows in any order, and two
+    // instances taking the same rows in different orders would deadlock.
+    statements.push(db.$executeRaw`
+      SELECT 1 FROM "Token" WHERE id = ANY(${counted.map(([id]) => id)}::text[]) ORDER BY id FOR NO KEY UPDATE`);
     statements.push(db.$executeRaw`
       UPDATE "Token" AS t SET
         "usageCount" = t."usageCount" + v.n,
@@ -168,30 +331,47 @@ async function write(db: PrismaClient, batch: Array<[string, Tally]>) {
       ) AS v(id, n, at, ip)
       WHERE t.id = v.id`);
   }
-  statements.push(db.$executeRaw`
-      INSERT INTO "TokenUsageDay" ("tokenId", day, count, "modelTokens")
-      SELECT v.id, v.day, v.n, v.m
-        FROM unnest(${days.map((d) => d.id)}::text[], ${days.map((d) => d.day)}::date[], ${days.map((d) => d.calls)}::bigint[], ${days.map((d) => d.modelTokens)}::bigint[])
-             AS v(id, day, n, m)
-        JOIN "Token" t ON t.id = v.id
-      ON CONFLICT ("tokenId", day) DO UPDATE SET
-        count = "TokenUsageDay".count + EXCLUDED.count,
-        "modelTokens" = "TokenUsageDay"."modelTokens" + EXCLUDED."modelTokens"`);
-  if (calls.length > 0) {
-    // Ids are UUIDs (Prisma's cuid default is applied by the client, not the table). A token or
-    // gateway deleted since the call leaves the row without it (the foreign keys' SET NULL).
+  if (buckets.length > 0) {
+    const c = buckets.cols;
     statements.push(db.$executeRaw`
-      INSERT INTO "GatewayCall" (id, "orgId", "gatewayId", "tokenId", model, "inputTokens", "outputTokens", streamed, "createdAt")
-      SELECT v.id, v.org, g.id, t.id, v.model, v.i, v.o, v.s, v.at
-        FROM unnest(
-          ${calls.map(() => randomUUID())}::text[], ${calls.map((c) => c.orgId)}::text[], ${calls.map((c) => c.gatewayId)}::text[],
-          ${calls.map((c) => c.id)}::text[], ${calls.map((c) => c.model)}::text[], ${calls.map((c) => c.inputTokens)}::int[],
-          ${calls.map((c) => c.outputTokens)}::int[], ${calls.map((c) => c.streamed)}::boolean[], ${calls.map((c) => utcTimestamp(c.at))}::timestamp(3)[]
-        ) AS v(id, org, gw, tok, model, i, o, s, at)
-        LEFT JOIN "Gateway" g ON g.id = v.gw
-        LEFT JOIN "Token" t ON t.id = v.tok`);
+      INSERT INTO "TokenUsageBucket" ("tokenId", span, start, "orgId", kind, succeeded, denied, limited, failed)
+      SELECT v.id, v.span::"UsageSpan", v.start, t."orgId", t.kind, v.s, v.d, v.l, v.f
+        FROM unnest(${c.id}::text[], ${c.span}::text[], ${c.start}::timestamp(3)[], ${c.s}::bigint[], ${c.d}::bigint[], ${c.l}::bigint[], ${c.f}::bigint[])
+             AS v(id, span, start, s, d, l, f)
+        JOIN "Token" t ON t.id = v.id
+       ORDER BY v.id, v.span, v.start
+      ON CONFLICT ("tokenId", span, start) DO UPDATE SET
+        succeeded = "TokenUsageBucket".succeeded + EXCLUDED.succeeded,
+        denied = "TokenUsageBucket".denied + EXCLUDED.denied,
+        limited = "TokenUsageBucket".limited + EXCLUDED.limited,
+        failed = "TokenUsageBucket".failed + EXCLUDED.failed`);
   }
-  await db.$transaction(statements);
+  if (models.length > 0) {
+    const c = models.cols;
+    statements.push(db.$executeRaw`
+      INSERT INTO "TokenModelBucket" ("tokenId", span, start, model, calls, "inputTokens", "outputTokens")
+      SELECT v.id, v.span::"UsageSpan", v.start, v.model, v.calls, v.i, v.o
+        FROM unnest(${c.id}::text[], ${c.span}::text[], ${c.start}::timestamp(3)[], ${c.model}::text[], ${c.calls}::bigint[], ${c.input}::bigint[], ${c.output}::bigint[])
+             AS v(id, span, start, model, calls, i, o)
+        JOIN "Token" t ON t.id = v.id
+       ORDER BY v.id, v.span, v.start, v.model
+      ON CONFLICT ("tokenId", span, start, model) DO UPDATE SET
+        calls = "TokenModelBucket".calls + EXCLUDED.calls,
+        "inputTokens" = "TokenModelBucket"."inputTokens" + EXCLUDED."inputTokens",
+        "outputTokens" = "TokenModelBucket"."outputTokens" + EXCLUDED."outputTokens"`);
+  }
+  if (log.length > 0) {
+    const c = log.cols;
+    statements.push(db.$executeRaw`
+      INSERT INTO "TokenRequest" ("tokenId", at, method, route, status, "latencyMs", ip, "userAgent", model, "inputTokens", "outputTokens", omitted)
+      SELECT v.* FROM unnest(
+          ${c.id}::text[], ${c.at}::timestamp(3)[], ${c.method}::text[], ${c.route}::text[], ${c.status}::int[], ${c.latency}::float8[],
+          ${c.ip}::text[], ${c.ua}::text[], ${c.model}::text[], ${c.input}::int[], ${c.output}::int[], ${c.omitted}::int[]
+        ) AS v(id, at, method, route, status, latency, ip, ua, model, i, o, omitted)
+       WHERE EXISTS (SELECT 1 FROM "Token" t WHERE t.id = v.id)
+       ORDER BY v.at`);
+  }
+  if (statements.length > 0) await db.$transaction(statements);
 }
 
 /** Writes the tally so far. On failure the counts go back into the tally for the next try: none are lost. */
@@ -209,9 +389,9 @@ export async function flushUsage(): Promise<void> {
     for (let i = 0; i < entries.length; i += CHUNK) {
       const chunk = entries.slice(i, i + CHUNK);
       try {
-        await write(db, chunk);
+        await writeUsage(db, chunk);
       } catch (error) {
-        for (const [id, t] of entries.slice(i)) add(state.pending, id, t);
+        for (const [id, t] of entries.slice(i)) merge(state.pending, id, t);
         state.writing = new Map();
         console.error("usage flush failed; will retry:", error instanceof Error ? error.message : error);
         return;

@@ -22,6 +22,7 @@ import {
   createGatewayOrg,
   ensureAppSecret,
   gatewayCalls,
+  modelTokens,
   issueOrganizationToken,
   rawCall,
   startGatewayServer,
@@ -74,7 +75,7 @@ describe.each(testDatabases)("gateway token rules on $name", ({ name }) => {
   }
 
   const send = (secret: string, model: string, text?: string, stream?: boolean) => rawCall(server.url, MESSAGES, { token: secret, body: body(model, text, stream) });
-  const sumOfCalls = async (tokenId: string) => (await gatewayCalls(prisma, tokenId)).reduce((n, c) => n + c.inputTokens + c.outputTokens, 0);
+  const sumOfCalls = (tokenId: string) => modelTokens(prisma, tokenId);
 
   /** Asserts that `call` neither counts usage nor records a gateway call. */
   async function expectNotCounted<T>(tokenId: string, call: () => Promise<T>): Promise<T> {
@@ -190,12 +191,14 @@ describe.each(testDatabases)("gateway token rules on $name", ({ name }) => {
 
     it("reads this month's use from the day buckets (every instance's writes), ignoring earlier months", async () => {
       const lastMonth = new Date(monthStart().getTime() - 86_400_000);
-      const record = (tokenId: string, modelTokens: number, day = new Date()) =>
-        prisma.tokenUsageDay.upsert({
-          where: { tokenId_day: { tokenId, day: new Date(day.toISOString().slice(0, 10)) } },
-          create: { tokenId, day: new Date(day.toISOString().slice(0, 10)), count: 1, modelTokens },
-          update: { modelTokens: { increment: modelTokens } },
+      const record = (tokenId: string, modelTokens: number, day = new Date()) => {
+        const start = new Date(day.toISOString().slice(0, 10));
+        return prisma.tokenModelBucket.upsert({
+          where: { tokenId_span_start_model: { tokenId, span: "DAY", start, model: MODEL_A } },
+          create: { tokenId, span: "DAY", start, model: MODEL_A, calls: 1, inputTokens: modelTokens },
+          update: { inputTokens: { increment: modelTokens } },
         });
+      };
 
       const fresh = await issue(rules({ monthlyTokenBudget: 100 }));
       await record(fresh.id, 1_000, lastMonth);
@@ -230,9 +233,9 @@ describe.each(testDatabases)("gateway token rules on $name", ({ name }) => {
       expect((await send(t.secret, MODEL_A)).status).toBe(200); // 2 tokens; this instance knows the month now
       // Another instance spends the rest: it reaches this one's view within a re-read.
       await flushUsage();
-      await prisma.tokenUsageDay.update({
-        where: { tokenId_day: { tokenId: t.id, day: new Date(new Date().toISOString().slice(0, 10)) } },
-        data: { modelTokens: { increment: 48 } },
+      await prisma.tokenModelBucket.update({
+        where: { tokenId_span_start_model: { tokenId: t.id, span: "DAY", start: new Date(new Date().toISOString().slice(0, 10)), model: MODEL_A } },
+        data: { outputTokens: { increment: 48 } },
       });
       const deadline = Date.now() + 2 * (REFRESH_MS + GATHER_MS) + 1_000;
       let refused = false;

@@ -113,10 +113,17 @@ describe.each(testDatabases)("migrate() on $name", ({ name }) => {
     expect(await migrate(session, dir)).toEqual([]);
   });
 
-  it("backfills this month's model tokens from the recorded gateway calls", async () => {
+  /** A copy of the migrations before `suffix`'s, and a function that adds it back (the later ones stay out). */
+  async function migrationsBefore(suffix: string): Promise<{ dir: string; name: string; addBack: () => Promise<void> }> {
     const dir = await copyOfMigrations();
-    const [backfill] = (await migrationNames(dir)).filter((n) => n.endsWith("_usage_model_tokens"));
-    await rm(path.join(dir, backfill), { recursive: true });
+    const names = await migrationNames(dir);
+    const at = names.findIndex((n) => n.endsWith(suffix));
+    for (const n of names.slice(at)) await rm(path.join(dir, n), { recursive: true });
+    return { dir, name: names[at], addBack: () => cp(path.join(MIGRATIONS_DIR, names[at]), path.join(dir, names[at]), { recursive: true }) };
+  }
+
+  it("backfills this month's model tokens from the recorded gateway calls", async () => {
+    const { dir, name: backfill, addBack } = await migrationsBefore("_usage_model_tokens");
     await migrate(session, dir);
     await session.exec(`
       INSERT INTO "Organization" (id, slug, name) VALUES ('o1', 'o1', 'O');
@@ -130,7 +137,8 @@ describe.each(testDatabases)("migrate() on $name", ({ name }) => {
         ('c4', 'o1', NULL, 'm', 99, 99, false, '2026-11-03 00:00');
     `);
 
-    expect(await migrate(session)).toEqual([backfill]);
+    await addBack();
+    expect(await migrate(session, dir)).toEqual([backfill]);
     const days = await session.query<{ day: string; count: string; modelTokens: string }>(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, count::text, "modelTokens"::text AS "modelTokens" FROM "TokenUsageDay" ORDER BY day`,
     );
@@ -139,6 +147,45 @@ describe.each(testDatabases)("migrate() on $name", ({ name }) => {
       { day: "2026-11-02", count: "2", modelTokens: "17" },
       { day: "2026-11-03", count: "0", modelTokens: "7" },
     ]);
+  });
+
+  it("moves daily counts into the day buckets and gateway calls into model buckets and the request log", async () => {
+    const { dir, name: buckets, addBack } = await migrationsBefore("_usage_history_and_token_policy");
+    await migrate(session, dir);
+    await session.exec(`
+      INSERT INTO "Organization" (id, slug, name) VALUES ('o1', 'o1', 'O');
+      INSERT INTO "Token" (id, "orgId", kind, name, hash, prefix, last4, "updatedAt")
+        VALUES ('t1', 'o1', 'GATEWAY', 'g', 'h1', 'ksg_', 'abcd', now()), ('t2', 'o1', 'WORKSPACE', 'w', 'h2', 'ksw_', 'efgh', now());
+      INSERT INTO "TokenUsageDay" ("tokenId", day, count, "modelTokens") VALUES ('t1', '2026-11-02', 2, 17), ('t2', '2026-11-03', 5, 0);
+      INSERT INTO "GatewayCall" (id, "orgId", "tokenId", model, "inputTokens", "outputTokens", streamed, "createdAt") VALUES
+        ('c1', 'o1', 't1', 'm', 10, 5, false, '2026-11-02 10:00'),
+        ('c2', 'o1', 't1', 'm', 1, 1, false, '2026-11-02 23:59'),
+        ('c3', 'o1', 't1', 'n', 7, 0, true, '2026-11-02 12:00'),
+        ('c4', 'o1', NULL, 'm', 99, 99, false, '2026-11-03 00:00');
+    `);
+
+    await addBack();
+    expect(await migrate(session, dir)).toEqual([buckets]);
+    expect(
+      await session.query(`SELECT "tokenId", span::text, to_char(start, 'YYYY-MM-DD HH24:MI') AS start, kind::text, succeeded::int FROM "TokenUsageBucket" ORDER BY "tokenId"`),
+    ).toEqual([
+      { tokenId: "t1", span: "DAY", start: "2026-11-02 00:00", kind: "GATEWAY", succeeded: 2 },
+      { tokenId: "t2", span: "DAY", start: "2026-11-03 00:00", kind: "WORKSPACE", succeeded: 5 },
+    ]);
+    expect(
+      await session.query(`SELECT model, calls::int, "inputTokens"::int AS i, "outputTokens"::int AS o FROM "TokenModelBucket" WHERE span = 'DAY' ORDER BY model`),
+    ).toEqual([
+      { model: "m", calls: 2, i: 11, o: 6 },
+      { model: "n", calls: 1, i: 7, o: 0 },
+    ]);
+    // The call whose token is gone has no log to go to; the others keep what was known of them.
+    expect(await session.query(`SELECT route, status, model, "inputTokens" AS i FROM "TokenRequest" ORDER BY at`)).toEqual([
+      { route: "/api/gpt/v1/messages", status: 200, model: "m", i: 10 },
+      { route: "/api/gpt/v1/messages", status: 200, model: "n", i: 7 },
+      { route: "/api/gpt/v1/messages", status: 200, model: "m", i: 1 },
+    ]);
+    expect(await tableExists(session, "GatewayCall")).toBe(false);
+    expect(await tableExists(session, "TokenUsageDay")).toBe(false);
   });
 
   if (name === "postgres") {

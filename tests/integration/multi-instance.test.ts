@@ -150,13 +150,14 @@ describe.skipIf(!baseUrl || !distDir)("two instances on one PostgreSQL database"
     // Each instance flushes its tally every 500 ms: wait for the sum, then make sure it does not overshoot.
     const usage = async () => {
       const token = await prisma.token.findUniqueOrThrow({ where: { id: subject.token.id }, select: { usageCount: true } });
-      const days = await prisma.tokenUsageDay.aggregate({ where: { tokenId: subject.token.id }, _sum: { count: true } });
-      return { count: Number(token.usageCount), days: Number(days._sum.count ?? 0) };
+      const sum = (span: "HOUR" | "DAY") => prisma.tokenUsageBucket.aggregate({ where: { tokenId: subject.token.id, span }, _sum: { succeeded: true } });
+      const [days, hours] = await Promise.all([sum("DAY"), sum("HOUR")]);
+      return { count: Number(token.usageCount), days: Number(days._sum.succeeded ?? 0), hours: Number(hours._sum.succeeded ?? 0) };
     };
     const deadline = Date.now() + 10_000;
     while ((await usage()).count < 2 * CALLS_PER_INSTANCE && Date.now() < deadline) await delay(100);
     await delay(1_200);
-    expect(await usage()).toEqual({ count: 2 * CALLS_PER_INSTANCE, days: 2 * CALLS_PER_INSTANCE });
+    expect(await usage()).toEqual({ count: 2 * CALLS_PER_INSTANCE, days: 2 * CALLS_PER_INSTANCE, hours: 2 * CALLS_PER_INSTANCE });
 
     // B has the token in its cache (a fresh entry: the worst case for B), then A revokes it.
     const warm = await me(b, subject.secret);

@@ -15,7 +15,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { coveredAt, startChangeFeed, stopChangeFeed } from "@/lib/tokens/change-feed";
 import { hashToken } from "@/lib/tokens/format";
 import { issueToken, regenerateToken, revokeToken, type ChangeMeta } from "@/lib/tokens/service";
-import { flushUsage, recordUsage } from "@/lib/tokens/usage";
+import { countCall, flushUsage } from "@/lib/tokens/usage";
 import { FRESH_MS, verifyToken } from "@/lib/tokens/verify";
 
 import { openAppDbWithOrg, type AppDb } from "../support/app-db";
@@ -79,7 +79,7 @@ describe.each(testDatabases)("token change feed on $name", ({ name }) => {
     const t = await issue();
     let mark = await lastId();
 
-    recordUsage(getDb, t.id, "203.0.113.9");
+    countCall(getDb, t.id, 200, "203.0.113.9");
     await flushUsage();
     expect(await changesAfter(mark)).toEqual([]);
 

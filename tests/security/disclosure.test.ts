@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { me as meRoute } from "@/lib/api/routes/workspace";
 import { listAuditEvents } from "@/lib/audit/log";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { NO_POLICY } from "@/lib/tokens/lifetime";
 import { consoleToken } from "@/lib/tokens/console";
 import { tokenView, type ChangeMeta } from "@/lib/tokens/service";
 
@@ -58,7 +59,7 @@ describe.each(testDatabases)("what the console and the API disclose, on $name", 
     const { token } = await issueWorkspaceToken(prisma, { meta, admin });
     const view = (await tokenView(prisma, org.id, token.id))!;
     expect(view.createdById).toBe(admin.id);
-    const shown = consoleToken({ role: "VIEWER", user: { id: "viewer", email: "v@x.test", name: "V" } }, view);
+    const shown = consoleToken({ role: "VIEWER", user: { id: "viewer", email: "v@x.test", name: "V" } }, view, NO_POLICY);
     expect(JSON.stringify(shown)).not.toContain(admin.id);
     expect(shown.createdBy).toMatchObject({ email: admin.email });
   });

@@ -82,10 +82,24 @@ export async function usageCount(prisma: PrismaClient, tokenId: string): Promise
   return Number(row.usageCount);
 }
 
-/** The token's GatewayCall rows, after writing out the in-memory tally (they are batched with usage). */
+/** The token's successful gateway calls in its request log, oldest first, after writing out the in-memory tally (they are batched with usage). */
 export async function gatewayCalls(prisma: PrismaClient, tokenId: string) {
   await flushUsage();
-  return prisma.gatewayCall.findMany({ where: { tokenId }, orderBy: { createdAt: "asc" } });
+  return prisma.tokenRequest.findMany({ where: { tokenId, status: 200, model: { not: null } }, orderBy: [{ at: "asc" }, { id: "asc" }] });
+}
+
+/** Gateway calls counted in the token's daily model buckets (exact; the request log may sample a busy token), after a flush. */
+export async function modelCalls(prisma: PrismaClient, tokenId: string): Promise<number> {
+  await flushUsage();
+  const sum = await prisma.tokenModelBucket.aggregate({ where: { tokenId, span: "DAY" }, _sum: { calls: true } });
+  return Number(sum._sum.calls ?? 0);
+}
+
+/** Input+output tokens in the token's daily model buckets (what monthly budgets count), after a flush. */
+export async function modelTokens(prisma: PrismaClient, tokenId: string): Promise<number> {
+  await flushUsage();
+  const sum = await prisma.tokenModelBucket.aggregate({ where: { tokenId, span: "DAY" }, _sum: { inputTokens: true, outputTokens: true } });
+  return Number(sum._sum.inputTokens ?? 0) + Number(sum._sum.outputTokens ?? 0);
 }
 
 /** Streamed upstream calls are recorded when the stream ends, after the response: poll for them. */

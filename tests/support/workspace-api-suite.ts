@@ -560,8 +560,10 @@ export function workspaceApiSuite(kind: TestDatabaseKind, options: { skip?: bool
         expect(statuses.filter((s) => s !== 200)).toEqual([]);
         const usage = await usageOf(t.id);
         expect(usage.usageCount).toBe(200);
-        const days = await prisma.tokenUsageDay.findMany({ where: { tokenId: t.id } });
-        expect(days.reduce((sum, d) => sum + Number(d.count), 0)).toBe(200);
+        const days = await prisma.tokenUsageBucket.findMany({ where: { tokenId: t.id, span: "DAY" } });
+        expect(days.reduce((sum, d) => sum + Number(d.succeeded), 0)).toBe(200);
+        const hours = await prisma.tokenUsageBucket.findMany({ where: { tokenId: t.id, span: "HOUR" } });
+        expect(hours.reduce((sum, d) => sum + Number(d.succeeded), 0)).toBe(200);
         expect(usage.lastUsedIp).toBe(CLIENT_IP);
         expect(usage.lastUsedAt).not.toBeNull();
         // now() is the database's clock: allow a little skew.

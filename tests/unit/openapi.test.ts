@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 
-import { me as meRoute, members as membersRoute, openapi, project as projectRoute, projects as projectsRoute, token as tokenRoute, tokens as tokensRoute } from "@/lib/api/routes/workspace";
+import { me as meRoute, members as membersRoute, openapi, project as projectRoute, projects as projectsRoute, token as tokenRoute, tokens as tokensRoute, tokenUsage as tokenUsageRoute } from "@/lib/api/routes/workspace";
 import { OPERATIONS } from "@/lib/api/openapi";
-import { createProjectBody, createTokenBody, updateProjectBody } from "@/lib/schemas/workspace-api";
+import { createProjectBody, createTokenBody, updateProjectBody, updateTokenBody } from "@/lib/schemas/workspace-api";
 import { API_PERMISSIONS } from "@/lib/authz";
 
 type JsonObject = Record<string, unknown>;
@@ -15,6 +15,7 @@ const ROUTES: Record<string, JsonObject> = {
   "/app/projects/{id}": projectRoute,
   "/app/tokens": tokensRoute,
   "/app/tokens/{id}": tokenRoute,
+  "/app/tokens/{id}/usage": tokenUsageRoute,
   "/app/members": membersRoute,
 };
 
@@ -72,6 +73,17 @@ describe("GET /api/v1/openapi.json", () => {
     expect(body("/app/tokens", "post")).toEqual(zodDefinition(createTokenBody));
     expect(body("/app/projects", "post")).toEqual(zodDefinition(createProjectBody));
     expect(body("/app/projects/{id}", "patch")).toEqual(zodDefinition(updateProjectBody));
+    expect(body("/app/tokens/{id}", "patch")).toEqual(zodDefinition(updateTokenBody));
+  });
+
+  it("documents the usage endpoint: its query parameters, the permission and the buckets it answers", async () => {
+    const doc = await fetchDocument();
+    const op = doc.paths["/app/tokens/{id}/usage"].get;
+    const names = (op.parameters as Array<{ name: string; in: string }>).map((p) => `${p.in}:${p.name}`);
+    expect(names).toEqual(expect.arrayContaining(["path:id", "query:granularity", "query:from", "query:to"]));
+    expect(op.description).toContain("tokens:read");
+    const ok = resolveIn(doc, (op.responses as Record<string, { content: Record<string, { schema: JsonObject }> }>)["200"].content["application/json"].schema);
+    expect(Object.keys(ok.properties as JsonObject)).toEqual(["token_id", "granularity", "from", "to", "data", "models"]);
   });
 
   it("spells out the limits: project names at most 64 characters, closed objects, known permissions", async () => {

@@ -2,7 +2,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/lib/generated/prisma/client";
-import { flushUsage, recordUsage } from "@/lib/tokens/usage";
+import { countCall, flushUsage } from "@/lib/tokens/usage";
 
 /**
  * A stand-in database whose writes take a while: records which token ids each
@@ -27,7 +27,7 @@ describe("flushUsage", () => {
   const db = slowDb(100);
 
   it("resolves only after everything recorded before the call is written (single caller)", async () => {
-    recordUsage(db.getDb, "tok-a", "127.0.0.1");
+    countCall(db.getDb, "tok-a", 200, "127.0.0.1");
     await flushUsage();
     expect(db.persisted).toContain("tok-a");
   });
@@ -35,10 +35,10 @@ describe("flushUsage", () => {
   // Regression: two callers waiting on the same in-flight flush both woke up; the second
   // found the tally taken by the first and returned before that write had finished.
   it("resolves only after everything recorded before the call is written (concurrent callers)", async () => {
-    recordUsage(db.getDb, "tok-b", "127.0.0.1");
+    countCall(db.getDb, "tok-b", 200, "127.0.0.1");
     const inFlight = flushUsage(); // writing tok-b, slowly
     await delay(10);
-    recordUsage(db.getDb, "tok-c", "127.0.0.1");
+    countCall(db.getDb, "tok-c", 200, "127.0.0.1");
     const first = flushUsage(); // e.g. the interval tick
     const second = flushUsage(); // e.g. the shutdown hook
     await second;

@@ -1,23 +1,17 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { OrgOverview } from "@/components/usage/org-overview";
 import { Card, PageHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
 import { ROLE_LABELS } from "@/lib/authz";
 import { orgPage } from "@/lib/auth/session";
-import { orgCounts } from "@/lib/orgs/service";
 import { publicOrigin } from "@/lib/request-info";
+import { orgOverview } from "@/lib/usage/console";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage({ params }: { params: Promise<{ org: string }> }) {
   const ctx = await orgPage((await params).org);
-  const { projects, members, activeTokens: liveTokens } = await orgCounts(ctx.db, ctx.org.id);
-  const base = `/o/${ctx.org.slug}`;
-  const stats = [
-    { label: "Active tokens", value: liveTokens, href: `${base}/tokens/workspace` },
-    { label: "Projects", value: projects, href: `${base}/projects` },
-    { label: "Members", value: members, href: `${base}/members` },
-  ];
+  const overview = await orgOverview(ctx.db, ctx, "day");
   return (
     <>
       <PageHeader
@@ -29,16 +23,7 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
           </>
         }
       />
-      <dl className="grid gap-4 sm:grid-cols-3">
-        {stats.map((s) => (
-          <Link key={s.label} href={s.href} className="group">
-            <Card className="p-5 transition-colors group-hover:border-brand-500">
-              <dt className="text-sm text-zinc-600">{s.label}</dt>
-              <dd className="mt-1 text-3xl font-semibold tabular-nums text-zinc-900">{s.value}</dd>
-            </Card>
-          </Link>
-        ))}
-      </dl>
+      <OrgOverview orgSlug={ctx.org.slug} initial={overview} />
       <Card className="mt-6 p-6">
         <h2 className="text-base font-semibold text-zinc-900">Verify a token</h2>
         <p className="mt-1 text-sm text-zinc-600">Any Keysmith token can be checked with one request:</p>

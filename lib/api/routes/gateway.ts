@@ -17,9 +17,10 @@ const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache
 
 /** Anthropic's Messages API, in front of the gateway's upstream. */
 export const messages = {
-  POST: tokenRoute(GATEWAY_API, async ({ request, principal, db }) => {
+  POST: tokenRoute(GATEWAY_API, async ({ request, principal, db, call, deferLog }) => {
     const gateway = await resolveGateway(db, principal, request.headers);
     const body = await parseJson(request, messagesRequest, { maxBytes: gatewayMaxBodyBytes() });
+    call.model = body.model;
     if (!gateway.models.includes(body.model)) {
       throw new ApiError(400, `model: "${body.model}" is not available on this gateway. Available: ${gateway.models.join(", ")}.`);
     }
@@ -29,24 +30,29 @@ export const messages = {
     if (gateway.upstreamType === "ECHO") {
       if (streamed) {
         const { stream, usage } = echoStream(body);
-        recordCall(principal, gateway, body.model, usage, true);
+        recordCall(principal, call, body.model, usage);
         return new Response(stream, { headers: SSE_HEADERS });
       }
       const { message } = echoReply(body);
-      recordCall(principal, gateway, body.model, message.usage, false);
+      recordCall(principal, call, body.model, message.usage);
       return json(message);
     }
 
     const target = { baseUrl: gateway.upstreamBaseUrl ?? "", apiKey: upstreamKey(gateway) };
     if (streamed) {
       const upstream = await upstreamStream(target, "/v1/messages", body, request.headers);
-      const metered = meterEventStream(upstream, (usage) => recordCall(principal, gateway, body.model, usage, true));
+      // The counts are known when the stream ends: the log entry waits for them.
+      const log = deferLog();
+      const metered = meterEventStream(upstream, (usage) => {
+        recordCall(principal, call, body.model, usage);
+        log();
+      });
       return new Response(metered, { headers: SSE_HEADERS });
     }
     const message = (await upstreamJson(target, "/v1/messages", body, request.headers)) as {
       usage?: { input_tokens?: number; output_tokens?: number };
     };
-    recordCall(principal, gateway, body.model, { input_tokens: message.usage?.input_tokens ?? 0, output_tokens: message.usage?.output_tokens ?? 0 }, false);
+    recordCall(principal, call, body.model, { input_tokens: message.usage?.input_tokens ?? 0, output_tokens: message.usage?.output_tokens ?? 0 });
     return json(message);
   }),
 };

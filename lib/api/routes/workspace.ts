@@ -7,12 +7,12 @@ import { parseJson, parseQuery } from "@/lib/api/body";
 import { openApiDocument } from "@/lib/api/openapi";
 import { errorResponse, json, JsonResponse } from "@/lib/api/responses";
 import { requirePermission, tokenRoute } from "@/lib/api/token-route";
-import { apiChangeMeta, assertProjectInScope, mintWorkspaceToken, revokeWorkspaceToken, WORKSPACE_API } from "@/lib/api/workspace";
-import { serializeMe, serializeMember, serializeProject, serializeToken } from "@/lib/api/workspace-serializers";
+import { apiChangeMeta, assertProjectInScope, mintWorkspaceToken, revokeWorkspaceToken, updateWorkspaceToken, usageOfWorkspaceToken, WORKSPACE_API } from "@/lib/api/workspace";
+import { serializeMe, serializeMember, serializeProject, serializeToken, serializeUsage } from "@/lib/api/workspace-serializers";
 import { DomainError } from "@/lib/errors";
 import { listMembers } from "@/lib/members/service";
 import { createProject, deleteProject, getProject, listProjects, renameProject } from "@/lib/projects/service";
-import { createProjectBody, createTokenBody, listTokensQuery, updateProjectBody } from "@/lib/schemas/workspace-api";
+import { createProjectBody, createTokenBody, listTokensQuery, updateProjectBody, updateTokenBody, usageQuery } from "@/lib/schemas/workspace-api";
 import { listTokens } from "@/lib/tokens/service";
 
 type IdParams = { id: string };
@@ -59,13 +59,9 @@ export const tokens = {
   GET: tokenRoute(WORKSPACE_API, async ({ principal, db, request }) => {
     requirePermission(principal, "tokens:read");
     const { status, page, page_size } = parseQuery(request, listTokensQuery);
-    const result = await listTokens(db, principal.orgId, "WORKSPACE", {
-      status,
-      page,
-      pageSize: page_size,
-      extra: principal.projectId ? { projectId: principal.projectId } : undefined,
-    });
-    return json({ data: result.items.map(serializeToken), page: result.page, page_count: result.pageCount, total: result.total });
+    const result = await listTokens(db, principal.orgId, "WORKSPACE", { status, page, pageSize: page_size, projectId: principal.projectId ?? undefined });
+    const pageCount = Math.max(1, Math.ceil(result.total / page_size));
+    return json({ data: result.items.map(serializeToken), page: Math.min(page, pageCount), page_count: pageCount, total: result.total });
   }),
   POST: tokenRoute(WORKSPACE_API, async (ctx) => {
     requirePermission(ctx.principal, "tokens:create");
@@ -74,12 +70,27 @@ export const tokens = {
   }),
 };
 
-/** Revokes a workspace token of the org, and every token it minted (docs/contract.md §2.1). */
 export const token = {
+  /** Renames a workspace token and sets its description (the tokens the caller may manage). */
+  PATCH: tokenRoute<IdParams>(WORKSPACE_API, async (ctx) => {
+    requirePermission(ctx.principal, "tokens:create");
+    const body = await parseJson(ctx.request, updateTokenBody);
+    return json(serializeToken(await updateWorkspaceToken(ctx, ctx.params.id, { name: body.name, description: body.description })));
+  }),
+  /** Revokes a workspace token of the org, and every token it minted (docs/contract.md §2.1). */
   DELETE: tokenRoute<IdParams>(WORKSPACE_API, async (ctx) => {
     requirePermission(ctx.principal, "tokens:delete");
     const { token, minted } = await revokeWorkspaceToken(ctx, ctx.params.id);
     return json({ ...serializeToken(token), also_revoked: minted.map(({ id, name, masked }) => ({ id, name, masked })) });
+  }),
+};
+
+/** A workspace token's calls per hour or day by outcome (and model tokens), from the usage buckets. */
+export const tokenUsage = {
+  GET: tokenRoute<IdParams>(WORKSPACE_API, async (ctx) => {
+    requirePermission(ctx.principal, "tokens:read");
+    const query = parseQuery(ctx.request, usageQuery);
+    return json(serializeUsage(ctx.params.id, await usageOfWorkspaceToken(ctx, ctx.params.id, query)));
   }),
 };
 

@@ -5,6 +5,7 @@ import { DeleteGatewayButton } from "@/components/gateways/delete-gateway";
 import { GatewayFormButton } from "@/components/gateways/gateway-form";
 import { GatewayScopeFields } from "@/components/tokens/gateway-scope-fields";
 import { TokenManager } from "@/components/tokens/token-manager";
+import { GatewayUsage } from "@/components/usage/gateway-usage";
 import { Card, PageHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
 import { can } from "@/lib/authz";
@@ -13,6 +14,7 @@ import { publicOrigin } from "@/lib/request-info";
 import { gatewayBySlug, listGateways } from "@/lib/gateways/service";
 import { consoleTokenPage, listParams } from "@/lib/tokens/console";
 import { canCreateKind } from "@/lib/tokens/policy";
+import { gatewayBudgets } from "@/lib/usage/console";
 
 export const metadata: Metadata = { title: "Developer Console" };
 
@@ -28,10 +30,11 @@ export default async function GatewayConsolePage({
   const ctx = await orgPage(org);
   const gateway = await gatewayBySlug(ctx.db, ctx.org.id, slug);
   if (!gateway) notFound();
-  const { status, page } = listParams(await searchParams);
-  const [initial, gateways] = await Promise.all([
-    consoleTokenPage(ctx.db, ctx, "GATEWAY", { status, page, gatewayId: gateway.id }),
+  const query = listParams(await searchParams);
+  const [initial, gateways, usage] = await Promise.all([
+    consoleTokenPage(ctx.db, ctx, "GATEWAY", query, { gatewayId: gateway.id }),
     listGateways(ctx.db, ctx.org.id),
+    gatewayBudgets(ctx.db, ctx, gateway.id),
   ]);
   const manage = can(ctx.role, "gateways:manage");
   const origin = publicOrigin();
@@ -103,14 +106,14 @@ const message = await client.messages.create({
           <CodeBlock label="TypeScript (Anthropic SDK)" code={sdk} />
         </Card>
       </div>
+      <GatewayUsage orgSlug={ctx.org.slug} gatewaySlug={gateway.slug} initial={usage} />
       <h2 className="mb-3 mt-8 text-lg font-semibold text-zinc-900">Gateway tokens</h2>
       <TokenManager
         orgSlug={ctx.org.slug}
         kind="gateway"
         gatewaySlug={gateway.slug}
         initial={initial}
-        status={status}
-        page={page}
+        query={query}
         create={
           canCreateKind(ctx, "GATEWAY")
             ? {

@@ -15,8 +15,8 @@ export default async function OrganizationTokensPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const ctx = await orgPage((await params).org, "orgTokens:manage");
-  const { status, page } = listParams(await searchParams);
-  const initial = await consoleTokenPage(ctx.db, ctx, "ORGANIZATION", { status, page });
+  const query = listParams(await searchParams);
+  const initial = await consoleTokenPage(ctx.db, ctx, "ORGANIZATION", query);
   return (
     <>
       <PageHeader
@@ -33,8 +33,7 @@ export default async function OrganizationTokensPage({
         orgSlug={ctx.org.slug}
         kind="organization"
         initial={initial}
-        status={status}
-        page={page}
+        query={query}
         create={{
           title: "Create organization token",
           description: "It acts with the role you choose, for the whole organization.",

@@ -17,8 +17,8 @@ export default async function WorkspaceTokensPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const ctx = await orgPage((await params).org);
-  const { status, page } = listParams(await searchParams);
-  const [initial, projects] = await Promise.all([consoleTokenPage(ctx.db, ctx, "WORKSPACE", { status, page }), listProjects(ctx.db, ctx.org.id)]);
+  const query = listParams(await searchParams);
+  const [initial, projects] = await Promise.all([consoleTokenPage(ctx.db, ctx, "WORKSPACE", query), listProjects(ctx.db, ctx.org.id)]);
   return (
     <>
       <PageHeader
@@ -35,8 +35,7 @@ export default async function WorkspaceTokensPage({
         orgSlug={ctx.org.slug}
         kind="workspace"
         initial={initial}
-        status={status}
-        page={page}
+        query={query}
         create={
           canCreateKind(ctx, "WORKSPACE")
             ? {

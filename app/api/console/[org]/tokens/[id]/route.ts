@@ -1,6 +1,6 @@
 import { errorResponse, json } from "@/lib/api/responses";
 import { sessionRoute } from "@/lib/api/session-route";
-import { consoleToken } from "@/lib/tokens/console";
+import { consoleTokenOf } from "@/lib/tokens/console";
 import { canSeeKind } from "@/lib/tokens/policy";
 import { liveMintedTokens, tokenActivity, tokenView } from "@/lib/tokens/service";
 
@@ -11,5 +11,5 @@ export const GET = sessionRoute<{ org: string; id: string }>(async ({ params, ct
   const token = await tokenView(db, ctx.org.id, params.id);
   if (!token || !canSeeKind(ctx, token.kind)) return errorResponse(404, "Token not found.");
   const [activity, minted] = await Promise.all([tokenActivity(db, ctx.org.id, token.id), liveMintedTokens(db, ctx.org.id, token.id)]);
-  return json({ token: consoleToken(ctx, token), activity, minted });
+  return json({ token: await consoleTokenOf(db, ctx, token), activity, minted });
 });
