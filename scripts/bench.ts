@@ -511,11 +511,12 @@ function report(r: RunResults) {
   const perScenario = COUNTED.map((name) => [name, hotSegments.filter((x) => x.scenario === name).reduce((n, x) => n + counted2xx(x), 0)] as const).filter(([, n]) => n > 0);
   const counted = usage.workspaceCount + usage.gatewayCount;
   const countedDays = usage.workspaceDays + usage.gatewayDays;
-  const exact = counted === expected && countedDays === expected;
+  const countedHours = usage.workspaceHours + usage.gatewayHours;
+  const exact = counted === expected && countedDays === expected && countedHours === expected;
   const lost = hotSegments.reduce((n, x) => n + x.errors + x.timeouts, 0);
   log("");
   log(
-    `usage: the load generator received ${expected} 2xx on hot tokens (${perScenario.map(([name, n]) => `${name} ${n}`).join(", ")}; warm-up, paced and soak included); database "usageCount" sum ${counted} (workspace ${usage.workspaceCount}, gateway ${usage.gatewayCount}), "TokenUsageDay" sum ${countedDays}: ${exact ? "exact" : "MISMATCH"}`,
+    `usage: the load generator received ${expected} 2xx on hot tokens (${perScenario.map(([name, n]) => `${name} ${n}`).join(", ")}; warm-up, paced and soak included); database "usageCount" sum ${counted} (workspace ${usage.workspaceCount}, gateway ${usage.gatewayCount}), "TokenUsageBucket" successes by day ${countedDays}, by hour ${countedHours}: ${exact ? "exact" : "MISMATCH"}`,
   );
   if (!exact && lost > 0) {
     log(`  ${lost} request(s) on hot tokens timed out or lost their connection client-side; the server may have answered (and counted) them after the client gave up: difference ${counted - expected}`);
@@ -574,7 +575,7 @@ function report(r: RunResults) {
       lines.push([`${ruled.scenario}_vs_${plain.scenario}_postgres_cpu_per_req`, fmt(ruled.postgresCpuMsPerRequest / plain.postgresCpuMsPerRequest, 3)]);
     }
   }
-  lines.push(["usage_expected", expected], ["usage_counted", counted], ["usage_days_counted", countedDays], ["usage_exact", String(exact)], ["usage_client_lost_requests", lost]);
+  lines.push(["usage_expected", expected], ["usage_counted", counted], ["usage_days_counted", countedDays], ["usage_hours_counted", countedHours], ["usage_exact", String(exact)], ["usage_client_lost_requests", lost]);
   lines.push(["lookup_uncached_p50_ms", fmt(lookup.p50, 3)], ["lookup_uncached_p99_ms", fmt(lookup.p99, 3)], ["lookup_uncached_per_s", fmt(lookup.perSecond, 0)]);
   if (page) lines.push(["page_p50_ms", fmt(page.p50, 1)], ["page_p90_ms", fmt(page.p90, 1)], ["page_loads", page.loads]);
 

@@ -94,11 +94,11 @@ export function Chart({
             <caption className="sr-only">{caption}</caption>
             <thead className="sticky top-0 bg-zinc-50 text-zinc-500">
               <tr>
-                <th scope="col" className="px-3 py-2 font-medium">
+                <th scope="col" className="px-2 py-2 font-medium sm:px-3">
                   Time
                 </th>
                 {series.map((s) => (
-                  <th key={s.key} scope="col" className="px-3 py-2 text-right font-medium">
+                  <th key={s.key} scope="col" className="px-2 py-2 text-right font-medium sm:px-3">
                     {s.label}
                   </th>
                 ))}
@@ -114,11 +114,11 @@ export function Chart({
               ) : (
                 nonEmpty.map((r) => (
                   <tr key={r.tip}>
-                    <th scope="row" className="whitespace-nowrap px-3 py-1.5 font-normal text-zinc-700">
+                    <th scope="row" className="whitespace-nowrap px-2 py-1.5 font-normal text-zinc-700 sm:px-3">
                       {r.tip}
                     </th>
                     {series.map((s) => (
-                      <td key={s.key} className="px-3 py-1.5 text-right tabular-nums text-zinc-900">
+                      <td key={s.key} className="px-2 py-1.5 text-right tabular-nums text-zinc-900 sm:px-3">
                         {Number(r[s.key] ?? 0).toLocaleString("en-US")}
                       </td>
                     ))}

@@ -194,7 +194,7 @@ export function TokenDetails({
               <RelativeTime iso={t.lastUsedAt} />
               {t.lastUsedIp && <span className="ml-2 font-mono text-xs text-zinc-500">from {t.lastUsedIp}</span>}
             </Row>
-            <Row label="Usage"><span data-testid="details-usage">{t.usageCount.toLocaleString("en-US")} {t.usageCount === 1 ? "call" : "calls"}</span></Row>
+            <Row label="Successful calls, all time"><span data-testid="details-usage">{t.usageCount.toLocaleString("en-US")} {t.usageCount === 1 ? "call" : "calls"}</span></Row>
             {t.previous && (
               <Row label="Previous secret">
                 <span className="font-mono">{t.previous.masked}</span> valid until{" "}

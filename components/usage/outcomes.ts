@@ -21,7 +21,7 @@ export function sumOutcomes(points: OutcomeCounts[]): OutcomeCounts & { total: n
 }
 
 export function percent(part: number, whole: number): string {
-  if (whole === 0) return "0%";
+  if (whole === 0 || part === 0) return "0%";
   const p = (100 * part) / whole;
   return p > 0 && p < 0.1 ? "<0.1%" : `${p.toFixed(p < 10 ? 1 : 0)}%`;
 }

@@ -27,13 +27,12 @@ export interface ApiContext<P> {
   db: PrismaClient;
   ip: string | null;
   userAgent: string | null;
-  /** This call's request-log entry: a gateway call adds its model and token counts. */
-  call: LoggedCall;
   /**
-   * For an answer whose figures come later (a relayed stream's token counts): the
-   * entry is logged when the returned function is called, not when the handler returns.
+   * This call's request-log entry: a gateway call adds its model and token counts.
+   * An answer whose figures come later (a relayed stream's token counts) sets
+   * `deferred` and logs the entry itself when they are known (logCall).
    */
-  deferLog(): () => void;
+  call: LoggedCall;
 }
 
 export interface RouteOptions {
@@ -96,8 +95,8 @@ export function tokenRoute<P = Record<string, never>>(
         model: null,
         inputTokens: null,
         outputTokens: null,
+        deferred: false,
       };
-      let deferred = false;
       try {
         if (!options.kinds.includes(principal.kind)) {
           throw new ApiError(403, "This kind of token cannot be used with this API.");
@@ -118,12 +117,8 @@ export function tokenRoute<P = Record<string, never>>(
             throw new ApiError(429, `Rate limit of ${decision.limit} requests per minute exceeded.`, { "retry-after": String(decision.resetSeconds) });
           }
         }
-        const deferLog = () => {
-          deferred = true;
-          return () => logCall(getDb, call);
-        };
-        const response = await handler({ request, principal, params, db: prisma, ip, userAgent, call, deferLog });
-        answered(call, response.status, started, !deferred);
+        const response = await handler({ request, principal, params, db: prisma, ip, userAgent, call });
+        answered(call, response.status, started, !call.deferred);
         return limit ? withLimitHeaders(response, principal.tokenId, limit, decision) : response;
       } catch (error) {
         const response = toErrorResponse(error);

@@ -123,7 +123,9 @@ export async function sendExpiryReminders(db: PrismaClient, now = new Date()): P
         org: t.org,
         creatorEmail: t.createdBy?.memberships.some((m) => m.orgId === t.orgId) ? t.createdBy.email : null,
       };
-      await onTokenExpiring(tx, token, Math.ceil((token.expiresAt.getTime() - now.getTime()) / DAY_MS));
+      // Whole days left as of writing (the run may have started a while ago), never more than the threshold.
+      const left = Math.ceil((token.expiresAt.getTime() - Math.max(now.getTime(), Date.now())) / DAY_MS);
+      await onTokenExpiring(tx, token, Math.min(daysBefore, Math.max(1, left)));
       return true;
     });
     if (reminded) sent++;

@@ -60,7 +60,10 @@ export function expiresInWords(expiresAt: string, now: number): string {
   return `Expires in ${days} days`;
 }
 
-/** The badges a live token gets: how (un)used it is, and how soon it expires (within 30 days). */
+/** Days ahead within which a live token's expiry earns a badge. */
+export const EXPIRY_BADGE_DAYS = 7;
+
+/** The badges a live token gets: how (un)used it is, and how soon it expires (within a week). */
 export function hygieneBadges(t: Dated, now: number): HygieneBadge[] {
   if (!isLive(t)) return [];
   const badges: HygieneBadge[] = [];
@@ -74,8 +77,8 @@ export function hygieneBadges(t: Dated, now: number): HygieneBadge[] {
   }
   if (t.expiresAt) {
     const left = new Date(t.expiresAt).getTime() - now;
-    if (left <= 30 * DAY_MS) {
-      badges.push({ label: expiresInWords(t.expiresAt, now), tone: left <= DAY_MS ? "red" : left <= 7 * DAY_MS ? "amber" : "zinc", title: `Expires ${t.expiresAt.replace("T", " ").slice(0, 16)} UTC` });
+    if (left <= EXPIRY_BADGE_DAYS * DAY_MS) {
+      badges.push({ label: expiresInWords(t.expiresAt, now), tone: left <= DAY_MS ? "red" : "amber", title: `Expires ${t.expiresAt.replace("T", " ").slice(0, 16)} UTC` });
     }
   }
   return badges;
@@ -87,7 +90,7 @@ export interface TokenNeedle {
   last4: string | null;
 }
 
-const MASKED = /^(ks[wgo]_[0-9A-Za-z]{1,4})(?:\s*(?:…|\.{2,3})\s*([0-9A-Za-z]{4}))?$/;
+const MASKED = /^(ks[wgo]_[0-9A-Za-z]{0,4})(?:\s*(?:…|\.{2,3})\s*([0-9A-Za-z]{4}))?$/;
 const FULL = /^(ks[wgo]_[0-9A-Za-z]{4})[0-9A-Za-z]{28}([0-9A-Za-z]{4})$/;
 
 /** Reads a prefix or a masked token from a search; a whole token is reduced to its masked form (its secret is not needed). */

@@ -63,6 +63,8 @@ export interface LoggedCall {
   model: string | null;
   inputTokens: number | null;
   outputTokens: number | null;
+  /** Logged later, by whoever learns its last figures (a relayed stream's end). */
+  deferred?: boolean;
 }
 
 interface ModelCounts {

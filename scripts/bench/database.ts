@@ -313,18 +313,23 @@ export async function seedBenchDatabase(
 export interface UsageTotals {
   workspaceCount: number;
   gatewayCount: number;
+  /** Successes in the daily and the hourly buckets ("TokenUsageBucket"): each must equal the counts. */
   workspaceDays: number;
   gatewayDays: number;
+  workspaceHours: number;
+  gatewayHours: number;
 }
 
-/** Summed usage of the hot tokens: the counters on "Token" and the per-day rows. */
+/** Summed usage of the hot tokens: the counters on "Token" and the day and hour buckets. */
 export async function hotUsage(database: BenchDatabase): Promise<UsageTotals> {
   return withDriver(database, async (_driver, session) => {
-    const rows = await session.query<{ kind: string; count: string | number; days: string | number }>(
+    const rows = await session.query<{ kind: string; count: string | number; days: string | number; hours: string | number }>(
       `SELECT t.kind::text AS kind,
               COALESCE(SUM(t."usageCount"), 0)::text AS count,
-              COALESCE((SELECT SUM(d.count) FROM "TokenUsageDay" d JOIN "Token" t2 ON t2.id = d."tokenId"
-                         WHERE t2.kind = t.kind AND (t2.name LIKE $1 OR t2.name LIKE $2)), 0)::text AS days
+              COALESCE((SELECT SUM(b.succeeded) FROM "TokenUsageBucket" b JOIN "Token" t2 ON t2.id = b."tokenId"
+                         WHERE t2.kind = t.kind AND b.span = 'DAY' AND (t2.name LIKE $1 OR t2.name LIKE $2)), 0)::text AS days,
+              COALESCE((SELECT SUM(b.succeeded) FROM "TokenUsageBucket" b JOIN "Token" t2 ON t2.id = b."tokenId"
+                         WHERE t2.kind = t.kind AND b.span = 'HOUR' AND (t2.name LIKE $1 OR t2.name LIKE $2)), 0)::text AS hours
          FROM "Token" t
         WHERE t.name LIKE $1 OR t.name LIKE $2
         GROUP BY t.kind`,
@@ -336,6 +341,8 @@ export async function hotUsage(database: BenchDatabase): Promise<UsageTotals> {
       gatewayCount: Number(get("GATEWAY")?.count ?? 0),
       workspaceDays: Number(get("WORKSPACE")?.days ?? 0),
       gatewayDays: Number(get("GATEWAY")?.days ?? 0),
+      workspaceHours: Number(get("WORKSPACE")?.hours ?? 0),
+      gatewayHours: Number(get("GATEWAY")?.hours ?? 0),
     };
   });
 }

@@ -202,7 +202,7 @@ describe.each(testDatabases)("gateway API errors on $name", ({ name }) => {
       const message = await client.messages.create({ model: ECHO_MODEL, max_tokens: 16, messages: [{ role: "user", content: "via org token" }] });
       expect(message.content).toEqual([{ type: "text", text: "via org token" }]);
       expect(await usageCount(app.prisma, token.id)).toBe(before + 1);
-      expect((await gatewayCalls(app.prisma, token.id)).at(-1)).toMatchObject({ gatewayId: echo.id, streamed: false });
+      expect((await gatewayCalls(app.prisma, token.id)).at(-1)).toMatchObject({ route: "/api/gpt/v1/messages", status: 200, model: "keysmith-echo-1" });
     });
 
     it("an organization token cannot reach another organization's gateway", async () => {

@@ -71,7 +71,7 @@ describe.each(testDatabases)("gateway API with Anthropic's SDK (echo upstream) o
       model: "keysmith-echo-1",
       inputTokens: message.usage.input_tokens,
       outputTokens: message.usage.output_tokens,
-      streamed: false,
+      route: "/api/gpt/v1/messages",
     });
     const token = await app.prisma.token.findUniqueOrThrow({ where: { id: tokenId } });
     expect(token.lastUsedAt).not.toBeNull();

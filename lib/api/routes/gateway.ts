@@ -12,12 +12,14 @@ import { echoReply, echoStream } from "@/lib/gateways/echo";
 import { cameFromGateway, LOOP_MESSAGE, LOOP_STATUS } from "@/lib/gateways/hop";
 import { messagesRequest } from "@/lib/gateways/messages";
 import { meterEventStream, upstreamJson, upstreamStream } from "@/lib/gateways/upstream";
+import { getDb } from "@/lib/db/client";
+import { logCall } from "@/lib/tokens/usage";
 
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
 
 /** Anthropic's Messages API, in front of the gateway's upstream. */
 export const messages = {
-  POST: tokenRoute(GATEWAY_API, async ({ request, principal, db, call, deferLog }) => {
+  POST: tokenRoute(GATEWAY_API, async ({ request, principal, db, call }) => {
     const gateway = await resolveGateway(db, principal, request.headers);
     const body = await parseJson(request, messagesRequest, { maxBytes: gatewayMaxBodyBytes() });
     call.model = body.model;
@@ -42,10 +44,10 @@ export const messages = {
     if (streamed) {
       const upstream = await upstreamStream(target, "/v1/messages", body, request.headers);
       // The counts are known when the stream ends: the log entry waits for them.
-      const log = deferLog();
+      call.deferred = true;
       const metered = meterEventStream(upstream, (usage) => {
         recordCall(principal, call, body.model, usage);
-        log();
+        logCall(getDb, call);
       });
       return new Response(metered, { headers: SSE_HEADERS });
     }
