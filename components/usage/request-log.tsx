@@ -50,7 +50,7 @@ function Entry({ e }: { e: RequestEntry }) {
       )}
       {e.omitted > 0 && (
         <p className="mt-1 text-xs italic text-zinc-500">
-          {e.omitted.toLocaleString("en-US")} more {e.omitted === 1 ? "call" : "calls"} around this time {e.omitted === 1 ? "was" : "were"} not logged (a busy token&apos;s log keeps a sample; the usage figures count every call).
+          {e.omitted.toLocaleString("en-US")} earlier {e.omitted === 1 ? "call" : "calls"} not logged (a busy token&apos;s log keeps a sample; the usage figures count every call).
         </p>
       )}
     </li>

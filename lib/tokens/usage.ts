@@ -14,11 +14,13 @@
  *   ("TokenModelBucket"); monthly budgets sum the day rows (lib/gateways/budget.ts),
  *   seeing the unwritten part through `unwrittenModelTokens` and the written part
  *   through `onWritten`;
- * - the request log ("TokenRequest"): at most LOG_PER_FLUSH calls per token per
- *   flush, the latest ones with refusals and errors kept before successes, and how
- *   many were left out. A token calling a few times a second is logged in full; a
- *   busier one is sampled, its exact totals being in the buckets. Pruned per token
- *   and by age by lib/usage/retention.ts.
+ * - the request log ("TokenRequest"): each call, as long as its token stays within
+ *   its log allowance: LOG_RATE entries a second for successes and as many for
+ *   refusals and errors, in bursts of LOG_BURST (a token bucket per token and
+ *   instance). A token calling now and then is logged in full; a busy one is
+ *   sampled (its exact totals are in the buckets), and each entry says how many
+ *   calls before it were left out. Pruned per token and by age by
+ *   lib/usage/retention.ts.
  */
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { onShutdown } from "@/lib/shutdown";
@@ -29,12 +31,14 @@ const CHUNK = 1_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-/** Request-log entries a token gets per second and instance before the log samples it (KEYSMITH_REQUEST_LOG_RATE, default 10). */
-export function requestLogRate(): number {
-  const configured = Number(process.env.KEYSMITH_REQUEST_LOG_RATE);
-  return Number.isFinite(configured) && configured > 0 ? configured : 10;
+function positive(name: string, fallback: number): number {
+  const configured = Number(process.env[name]);
+  return Number.isFinite(configured) && configured > 0 ? configured : fallback;
 }
-const LOG_PER_FLUSH = Math.max(1, Math.round((requestLogRate() * FLUSH_MS) / 1000));
+/** Request-log entries a token gets per second and instance, for successes and again for refusals and errors. */
+export const LOG_RATE = positive("KEYSMITH_REQUEST_LOG_RATE", 2);
+/** How many entries a token that was quiet may log at once. */
+export const LOG_BURST = Math.max(1, positive("KEYSMITH_REQUEST_LOG_BURST", 10));
 
 /** Outcome columns, in the order a bucket's counters are kept. */
 export const OUTCOMES = ["succeeded", "denied", "limited", "failed"] as const;
@@ -65,6 +69,8 @@ export interface LoggedCall {
   outputTokens: number | null;
   /** Logged later, by whoever learns its last figures (a relayed stream's end). */
   deferred?: boolean;
+  /** Set when logged: calls of the token since its previous entry that the log left out. */
+  omitted?: number;
 }
 
 interface ModelCounts {
@@ -84,9 +90,8 @@ export interface Tally {
   hours: Map<number, number[]>;
   /** Per hour and model (`${hour}|${model}`). */
   models: Map<string, ModelCounts>;
-  /** At most LOG_PER_FLUSH entries, oldest first; `omitted` counts those that made room. */
+  /** Request-log entries, oldest first. */
   log: LoggedCall[];
-  omitted: number;
 }
 
 type Written = (batch: ReadonlyArray<readonly [string, Tally]>) => void;
@@ -103,8 +108,27 @@ type State = {
 };
 const state = singleton<State>("usage", () => ({ pending: new Map(), writing: new Map(), listeners: new Set() }));
 
+/** A token's log allowance on this instance: entries left for successes and for the rest, and calls left out since its last entry. */
+type Allowance = { ok: number; other: number; at: number; skipped: number };
+const allowances = singleton("request-log-allowance", () => new Map<string, Allowance>());
+
+function allowanceOf(tokenId: string, nowMs: number): Allowance {
+  let a = allowances.get(tokenId);
+  if (!a) {
+    // One entry per active token; a flood of distinct tokens only resets everyone to a full burst.
+    if (allowances.size >= 100_000) allowances.clear();
+    allowances.set(tokenId, (a = { ok: LOG_BURST, other: LOG_BURST, at: nowMs, skipped: 0 }));
+  } else if (nowMs > a.at) {
+    const refill = ((nowMs - a.at) * LOG_RATE) / 1000;
+    a.ok = Math.min(LOG_BURST, a.ok + refill);
+    a.other = Math.min(LOG_BURST, a.other + refill);
+    a.at = nowMs;
+  }
+  return a;
+}
+
 function emptyTally(): Tally {
-  return { count: 0, at: null, ip: null, hours: new Map(), models: new Map(), log: [], omitted: 0 };
+  return { count: 0, at: null, ip: null, hours: new Map(), models: new Map(), log: [] };
 }
 
 function tallyOf(tokenId: string): Tally {
@@ -120,16 +144,6 @@ function start(getDb: () => Promise<PrismaClient>) {
     state.timer.unref();
     onShutdown("usage", () => flushUsage());
   }
-}
-
-/** Room for one more entry: the oldest success goes first, so refusals and errors outlast a flood of successes. */
-function pushLog(t: Tally, entry: LoggedCall) {
-  if (t.log.length >= LOG_PER_FLUSH) {
-    const success = t.log.findIndex((e) => e.status >= 200 && e.status < 300);
-    t.log.splice(success >= 0 ? success : 0, 1);
-    t.omitted++;
-  }
-  t.log.push(entry);
 }
 
 /**
@@ -154,10 +168,25 @@ export function countCall(getDb: () => Promise<PrismaClient>, tokenId: string, s
   }
 }
 
-/** Adds a finished call to its token's request log (the next flush writes it). */
-export function logCall(getDb: () => Promise<PrismaClient>, entry: LoggedCall): void {
+/**
+ * Adds a finished call to its token's request log (the next flush writes it), if
+ * the token's allowance has room; otherwise counts it as left out, which the next
+ * entry will say. Successes and the rest have separate allowances, so a flood of
+ * successes never crowds out the refusals an admin is looking for.
+ */
+export function logCall(getDb: () => Promise<PrismaClient>, entry: LoggedCall, nowMs = Date.now()): void {
   start(getDb);
-  pushLog(tallyOf(entry.tokenId), entry);
+  const a = allowanceOf(entry.tokenId, nowMs);
+  const success = outcomeIndex(entry.status) === SUCCEEDED;
+  if ((success ? a.ok : a.other) < 1) {
+    a.skipped++;
+    return;
+  }
+  if (success) a.ok--;
+  else a.other--;
+  entry.omitted = a.skipped;
+  a.skipped = 0;
+  tallyOf(entry.tokenId).log.push(entry);
 }
 
 /** A gateway call's model tokens, in its hour's bucket for the model (the call itself is counted by countCall). */
@@ -206,9 +235,7 @@ function merge(into: Map<string, Tally>, tokenId: string, t: Tally) {
       had.output += m.output;
     } else cur.models.set(key, m);
   }
-  const log = [...t.log, ...cur.log];
-  cur.omitted += t.omitted + Math.max(0, log.length - LOG_PER_FLUSH);
-  cur.log = log.slice(-LOG_PER_FLUSH);
+  cur.log = [...t.log, ...cur.log];
 }
 
 /** Model tokens this process has counted for a token in [fromMs, toMs) but not yet committed. */
@@ -298,7 +325,7 @@ export async function writeUsage(db: PrismaClient, batch: Array<[string, Tally]>
     for (const m of modelDays.values()) {
       models.push({ id, span: "DAY", start: utcTimestamp(m.hour), model: m.model, calls: m.calls, input: m.input, output: m.output });
     }
-    t.log.forEach((e, i) =>
+    for (const e of t.log) {
       log.push({
         id,
         at: utcTimestamp(e.at),
@@ -311,10 +338,9 @@ export async function writeUsage(db: PrismaClient, batch: Array<[string, Tally]>
         model: e.model,
         input: e.inputTokens,
         output: e.outputTokens,
-        // The newest entry says how many calls of this flush the log left out.
-        omitted: i === t.log.length - 1 ? t.omitted : 0,
-      }),
-    );
+        omitted: e.omitted ?? 0,
+      });
+    }
   }
   const statements = [];
   if (counted.length > 0) {

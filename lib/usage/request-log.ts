@@ -21,7 +21,7 @@ export interface RequestEntry {
   model: string | null;
   inputTokens: number | null;
   outputTokens: number | null;
-  /** Calls around this one the log left out (a busy token is sampled). */
+  /** Calls of the token since its previous entry that the log left out (a busy token is sampled). */
   omitted: number;
 }
 

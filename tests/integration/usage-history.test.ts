@@ -107,21 +107,28 @@ describe.each(testDatabases)("usage history on $name", ({ name }) => {
     ]);
   });
 
-  it("keeps the latest calls of a busy token per flush, refusals before successes, and says how many it left out", async () => {
+  it("logs every call of a token within its allowance, samples a busier one, and says how many it left out", async () => {
     const id = await workspaceToken();
-    // 5 entries per token per flush by default (10 a second, flushed every 500 ms).
-    logCall(getDb, entry(id, 403, T + 1));
-    for (let i = 2; i <= 9; i++) logCall(getDb, entry(id, 200, T + i));
-    logCall(getDb, entry(id, 429, T + 10));
+    const t0 = Date.now();
+    // A burst of 10 successes fits; the next 5 do not. Refusals have their own allowance.
+    for (let i = 1; i <= 15; i++) logCall(getDb, entry(id, 200, T + i), t0);
+    logCall(getDb, entry(id, 403, T + 16), t0);
+    // Two seconds later the allowance has refilled by 4 (2 a second): 4 of these 6 are logged.
+    for (let i = 17; i <= 22; i++) logCall(getDb, entry(id, 200, T + i), t0 + 2_000);
     await flushUsage();
     const rows = await prisma.tokenRequest.findMany({ where: { tokenId: id }, orderBy: { at: "asc" } });
     expect(rows.map((r) => [r.at.getTime() - T, r.status, r.omitted])).toEqual([
-      [1, 403, 0],
-      [7, 200, 0],
-      [8, 200, 0],
-      [9, 200, 0],
-      [10, 429, 5],
+      ...Array.from({ length: 10 }, (_, i) => [i + 1, 200, 0]),
+      [16, 403, 5],
+      [17, 200, 0],
+      [18, 200, 0],
+      [19, 200, 0],
+      [20, 200, 0],
     ]);
+    // The two left out at the end are told by the token's next entry.
+    logCall(getDb, entry(id, 500, T + 23), t0 + 2_000);
+    await flushUsage();
+    expect((await prisma.tokenRequest.findFirstOrThrow({ where: { tokenId: id, status: 500 } })).omitted).toBe(2);
   });
 
   it("skips a token deleted between its calls and the flush, and writes the others", async () => {
@@ -160,7 +167,6 @@ describe.each(testDatabases)("usage history on $name", ({ name }) => {
           ]),
           models: new Map([[`${T}|m1`, { hour: T, model: "m1", calls: 1, input: 5, output: 7 }]]),
           log: [],
-          omitted: 0,
         },
       ]);
     const ROUNDS = 15;
