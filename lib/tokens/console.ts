@@ -8,7 +8,7 @@ import type { OrgContext } from "@/lib/auth/session";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { TokenKind } from "@/lib/generated/prisma/enums";
 import { tokenListQuery, type TokenListQuery } from "@/lib/schemas/tokens";
-import { beyondPolicy, type TokenPolicy } from "./lifetime";
+import { beyondPolicy, NO_POLICY, type TokenPolicy } from "./lifetime";
 import { isLive } from "./hygiene";
 import { decodeCursor } from "./list";
 import { rowActions, type RowActions } from "./policy";
@@ -50,14 +50,13 @@ export async function consoleTokenPage(
   query: TokenListQuery,
   opts: { gatewayId?: string } = {},
 ): Promise<ConsoleTokenPage> {
-  const policy = await tokenPolicyOf(db, ctx.org.id);
-  const result = await listTokens(db, ctx.org.id, kind, {
-    ...query,
-    after: decodeCursor(query.after),
-    before: decodeCursor(query.before),
-    gatewayId: opts.gatewayId,
-    policy,
-  });
+  const list = (policy: TokenPolicy) =>
+    listTokens(db, ctx.org.id, kind, { ...query, after: decodeCursor(query.after), before: decodeCursor(query.before), gatewayId: opts.gatewayId, policy });
+  // The list needs the policy first only to filter by it; otherwise both are read at once.
+  const [policy, result] =
+    query.filter === "beyond_policy"
+      ? await tokenPolicyOf(db, ctx.org.id).then(async (p) => [p, await list(p)] as const)
+      : await Promise.all([tokenPolicyOf(db, ctx.org.id), list(NO_POLICY)]);
   return { ...result, items: result.items.map((t) => consoleToken(ctx, t, policy)), policy };
 }
 

@@ -14,9 +14,9 @@ function slowDb(writeMs: number) {
     $executeRaw: (_strings: TemplateStringsArray, ...values: unknown[]) => values,
     $transaction: async (ops: unknown[][]) => {
       await delay(writeMs);
-      // The first statement's first parameter is the array of the token ids it counts.
-      const ids = ops[0][0] as string[];
-      for (const id of ids) if (id.startsWith("tok-")) persisted.push(id);
+      // The first statement's first parameter is the JSON of the tokens it counts.
+      const rows = JSON.parse(ops[0][0] as string) as Array<{ id: string }>;
+      for (const { id } of rows) if (id.startsWith("tok-")) persisted.push(id);
     },
   } as unknown as PrismaClient;
   return { getDb: async () => fake, persisted };
