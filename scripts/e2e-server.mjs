@@ -46,7 +46,8 @@ if (process.env.DATABASE_URL) {
 } else {
   // The embedded default, as `npm start` runs it: the server makes its own secret in the data dir.
   delete env.NEXTAUTH_SECRET;
-  const dataDir = path.join(os.tmpdir(), "keysmith-e2e");
+  // One directory per port: two checkouts testing side by side (E2E_PORT) must not share a database.
+  const dataDir = path.join(os.tmpdir(), `keysmith-e2e-${PORT}`);
   fs.rmSync(dataDir, { recursive: true, force: true });
   fs.mkdirSync(dataDir, { recursive: true });
   env.KEYSMITH_DATA_DIR = dataDir;
