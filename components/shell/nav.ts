@@ -1,3 +1,4 @@
+import { Building2, FolderKanban, KeyRound, LayoutDashboard, Network, ScrollText, Settings, Users, type LucideIcon } from "lucide-react";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { can } from "@/lib/authz";
 
@@ -21,3 +22,15 @@ export function navItems(role: Role): NavItem[] {
   ];
   return items.filter((i) => i.show).map(({ label, path }) => ({ label, path }));
 }
+
+/** Each section's icon, by path (icons are components: the client picks them, the server sends paths). */
+export const NAV_ICONS: Record<string, LucideIcon> = {
+  "": LayoutDashboard,
+  "/tokens/workspace": KeyRound,
+  "/gateways": Network,
+  "/tokens/organization": Building2,
+  "/projects": FolderKanban,
+  "/members": Users,
+  "/audit": ScrollText,
+  "/settings": Settings,
+};

@@ -7,7 +7,7 @@ import { ACME, formAlert, invite, signInAsAdmin, submitSignIn, uniqueEmail } fro
 const DIR = process.env.SHOTS_DIR || "/tmp/shots";
 
 const VIEWPORTS = [
-  { label: "desktop", width: 1280, height: 800 },
+  { label: "desktop", width: 1440, height: 900 },
   { label: "phone", width: 390, height: 844 },
 ] as const;
 
@@ -15,11 +15,14 @@ async function shot(page: Page, name: string, label: string) {
   // Let fonts and transitions settle.
   await page.evaluate(() => document.fonts.ready);
   await page.waitForTimeout(150);
-  await page.screenshot({ path: path.join(DIR, `${name}-${label}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(DIR, `${name}-${label}${SCHEME === "dark" ? "-dark" : ""}.png`), fullPage: true });
 }
 
+/** SHOTS_SCHEME=dark takes the same pictures with the system set to dark (the console follows it). */
+const SCHEME = process.env.SHOTS_SCHEME === "dark" ? "dark" : "light";
+
 async function newPage(browser: Browser, viewport: (typeof VIEWPORTS)[number]) {
-  const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+  const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height }, colorScheme: SCHEME });
   return { context, page: await context.newPage() };
 }
 
@@ -58,7 +61,7 @@ for (const viewport of VIEWPORTS) {
         await shot(page, "mobile-menu", viewport.label);
         await page.getByRole("button", { name: "Close menu" }).click();
       } else {
-        await page.getByRole("button", { name: /^Organization: / }).click();
+        await page.getByRole("button", { name: /switch organization/ }).click();
         await expect(page.getByRole("menu")).toBeVisible();
         await shot(page, "org-switcher", viewport.label);
         await page.keyboard.press("Escape");
