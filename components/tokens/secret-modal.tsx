@@ -4,6 +4,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { CodeBlock } from "@/components/ui/code-block";
 import { Dialog } from "@/components/ui/dialog";
+import type { Snippet } from "@/lib/snippets";
 
 /** A secret kept where it can be wiped: blanking `value` in place leaves no copy in React's retained renders, props or closures. */
 export interface SecretHolder {
@@ -35,7 +36,7 @@ export function SecretModal({
   tokenName,
   regenerated,
   previousValidUntil,
-  usage,
+  snippets,
   onClose,
 }: {
   secret: SecretHolder;
@@ -43,7 +44,8 @@ export function SecretModal({
   regenerated?: boolean;
   /** After a regeneration with an overlap: until when the old secret keeps working. */
   previousValidUntil?: string | null;
-  usage?: string;
+  /** Ready-to-run code for this token, made from the secret while the modal is open (gone with it). */
+  snippets?: (secret: string) => Snippet[];
   onClose: () => void;
 }) {
   const [copied, setCopied] = useState(false);
@@ -93,9 +95,12 @@ export function SecretModal({
             </Button>
           </div>
         </div>
-        {usage && (
+        {snippets && secret.value && (
           <div>
-            <CodeBlock label="Try it" code={usage} />
+            <p className="text-sm font-medium text-zinc-800">Try it</p>
+            {snippets(secret.value).map((s) => (
+              <CodeBlock key={s.label} label={s.label} code={s.code} />
+            ))}
           </div>
         )}
         <div className="flex justify-end">

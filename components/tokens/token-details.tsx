@@ -11,8 +11,9 @@ import { useFormAction } from "@/components/ui/use-form-action";
 import { RulesFields } from "./rules-fields";
 import type { ConsoleToken } from "@/lib/tokens/console";
 import { CreatedBy, TokenScope } from "./token-scope";
-import { ExactDate, RelativeTime, StatusBadge } from "./token-bits";
+import { ExactDate, ExpiryDate, RelativeTime, StatusBadge } from "./token-bits";
 import { tokenDetailsKey, useTokenDetails } from "./use-token-details";
+import { callAction } from "@/components/ui/call-action";
 
 const ACTION_LABELS: Record<string, string> = {
   "token.created": "Created",
@@ -123,7 +124,7 @@ export function TokenDetails({
             <Row label="Scope"><TokenScope token={t} /></Row>
             <Row label="Created by"><CreatedBy token={t} /></Row>
             <Row label="Created"><ExactDate iso={t.createdAt} /></Row>
-            <Row label="Expires"><ExactDate iso={t.expiresAt} /></Row>
+            <Row label="Expires"><ExpiryDate iso={t.expiresAt} /></Row>
             {t.regeneratedAt && <Row label="Regenerated"><RelativeTime iso={t.regeneratedAt} /></Row>}
             {t.revokedAt && <Row label="Revoked"><RelativeTime iso={t.revokedAt} /></Row>}
             <Row label="Last used">
@@ -143,7 +144,7 @@ export function TokenDetails({
                     disabled={pending}
                     onClick={() =>
                       start(async () => {
-                        const result = await endOverlapAction(orgSlug, { id: t.id });
+                        const result = await callAction(() => endOverlapAction(orgSlug, { id: t.id }));
                         if (result.ok) changed();
                         else setError(result.error);
                       })

@@ -143,8 +143,9 @@ async function toViews(db: PrismaClient | Prisma.TransactionClient, rows: TokenR
     createdBy: r.createdBy
       ? { name: r.createdBy.name, email: r.createdBy.email, formerMember: !members.has(r.createdBy.id) }
       : null,
+    // Shown only while the previous secret still works: not on a deactivated, expired or revoked token.
     previous:
-      r.previousValidUntil && r.previousValidUntil > now && r.previousPrefix && r.previousLast4 && r.status !== "REVOKED"
+      r.previousValidUntil && r.previousValidUntil > now && r.previousPrefix && r.previousLast4 && displayStatus(r, now) === "ACTIVE"
         ? { masked: maskToken(r.previousPrefix, r.previousLast4), validUntil: r.previousValidUntil.toISOString() }
         : null,
     ipAllowlist: r.ipAllowlist,

@@ -13,6 +13,7 @@ import { publicOrigin } from "@/lib/request-info";
 import { gatewayBySlug, listGateways } from "@/lib/gateways/service";
 import { consoleTokenPage, listParams } from "@/lib/tokens/console";
 import { canCreateKind } from "@/lib/tokens/policy";
+import { gatewaySnippets, TOKEN_VARIABLE } from "@/lib/snippets";
 
 export const metadata: Metadata = { title: "Developer Console" };
 
@@ -36,23 +37,7 @@ export default async function GatewayConsolePage({
   const manage = can(ctx.role, "gateways:manage");
   const origin = publicOrigin();
   const model = gateway.models[0];
-  const curl = `curl ${origin}/api/gpt/v1/messages \\
-  -H "x-api-key: $KEYSMITH_TOKEN" \\
-  -H "anthropic-version: 2023-06-01" \\
-  -H "content-type: application/json" \\
-  -d '{"model": "${model}", "max_tokens": 256, "messages": [{"role": "user", "content": "Hello!"}]}'`;
-  const sdk = `import Anthropic from "@anthropic-ai/sdk";
-
-const client = new Anthropic({
-  baseURL: "${origin}/api/gpt",
-  apiKey: process.env.KEYSMITH_TOKEN,
-});
-
-const message = await client.messages.create({
-  model: "${model}",
-  max_tokens: 256,
-  messages: [{ role: "user", content: "Hello!" }],
-});`;
+  const snippets = gatewaySnippets(origin, model, `$${TOKEN_VARIABLE}`);
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-500">
@@ -98,9 +83,12 @@ const message = await client.messages.create({
         </Card>
         <Card className="p-5 lg:col-span-2">
           <h2 className="text-sm font-semibold text-zinc-900">Quick start</h2>
-          <p className="mt-1 text-xs text-zinc-500">Replace $KEYSMITH_TOKEN with a token from below.</p>
-          <CodeBlock label="curl" code={curl} />
-          <CodeBlock label="TypeScript (Anthropic SDK)" code={sdk} />
+          <p className="mt-1 text-xs text-zinc-600">
+            Set <code className="font-mono">{TOKEN_VARIABLE}</code> to a token from below.
+          </p>
+          {snippets.map((s) => (
+            <CodeBlock key={s.label} label={s.label} code={s.code} />
+          ))}
         </Card>
       </div>
       <h2 className="mb-3 mt-8 text-lg font-semibold text-zinc-900">Gateway tokens</h2>
