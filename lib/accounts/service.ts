@@ -12,8 +12,9 @@ import { DomainError } from "@/lib/errors";
 import { acceptInvitation } from "@/lib/members/invitations";
 import { createOrganization } from "@/lib/orgs/service";
 import type { SignUpInput } from "@/lib/schemas/account";
+import { plural } from "@/lib/text";
 
-const seconds = (n: number) => (n === 1 ? "1 second" : `${n} seconds`);
+const seconds = (n: number) => plural(n, "second");
 
 /**
  * Creates the account and either joins the org it was invited to, or creates
