@@ -10,6 +10,8 @@ import type { Role, TokenKind } from "@/lib/generated/prisma/enums";
 import { ROLE_LABELS } from "@/lib/authz";
 import { publicOrigin } from "@/lib/request-info";
 import { KINDS } from "@/lib/tokens/kinds";
+import { open, seal } from "@/lib/crypto/secret-box";
+import { InvitationEmail, invitationSubject, invitationText, type InvitationEmailProps } from "./invitation";
 import { TokenIssuedEmail, tokenIssuedText, type TokenIssuedEmailProps } from "./token-issued";
 
 type Tx = Prisma.TransactionClient;
@@ -83,4 +85,29 @@ export async function queueTokenIssuedEmails(
     })),
   });
   return admins.length;
+}
+
+/**
+ * Queues the invitee's e-mail. It carries the invitation link (a secret), so its
+ * body is stored sealed and opened only to send it or show it in the dev mailbox.
+ * `eventId` makes the provider drop a repeated send of the same mail.
+ */
+export async function queueInvitationEmail(tx: Tx, args: { orgId: string; to: string; eventId: string; props: InvitationEmailProps }): Promise<void> {
+  const html = await render(InvitationEmail(args.props));
+  await tx.outboxEmail.create({
+    data: {
+      orgId: args.orgId,
+      to: args.to,
+      subject: invitationSubject(args.props),
+      html: seal(html),
+      text: seal(invitationText(args.props)),
+      sealed: true,
+      idempotencyKey: `${args.eventId}:${args.to}`,
+    },
+  });
+}
+
+/** A queued mail's body as written, whether or not it is stored sealed. */
+export function mailBody<T extends { html: string; text: string; sealed: boolean }>(mail: T): T {
+  return mail.sealed ? { ...mail, html: open(mail.html), text: open(mail.text) } : mail;
 }
