@@ -13,6 +13,7 @@ import { acceptInvitation } from "@/lib/members/invitations";
 import { createOrganization } from "@/lib/orgs/service";
 import type { SignUpInput } from "@/lib/schemas/account";
 import { plural } from "@/lib/text";
+import { orgChanged } from "@/lib/tokens/events";
 
 const seconds = (n: number) => plural(n, "second");
 
@@ -61,4 +62,14 @@ export async function changePassword(db: PrismaClient, userId: string, current: 
     await tx.user.update({ where: { id: userId }, data: { passwordHash } });
     return endAllSessions(tx, userId, keepSession ?? undefined);
   });
+}
+
+/**
+ * Renames the person. Their name shows wherever their tokens are described
+ * (/me, the console): every instance drops those tokens' cached answers within a
+ * second through the change feed; this one at once.
+ */
+export async function updateProfile(db: PrismaClient, userId: string, name: string) {
+  const user = await db.user.update({ where: { id: userId }, data: { name }, select: { memberships: { select: { orgId: true } } } });
+  for (const m of user.memberships) orgChanged(m.orgId);
 }

@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS = [
   "member.joined",
   "member.role_changed",
   "member.removed",
+  "member.left",
   "org.created",
   "org.renamed",
   "audit.exported",

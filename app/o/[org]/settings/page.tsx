@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import { Card, PageHeader } from "@/components/ui/card";
-import { RenameOrgForm } from "@/components/orgs/org-forms";
+import { DeleteOrg, RenameOrgForm } from "@/components/orgs/org-forms";
 import { orgPage } from "@/lib/auth/session";
+import { orgDeletionFacts } from "@/lib/members/service";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage({ params }: { params: Promise<{ org: string }> }) {
   const ctx = await orgPage((await params).org, "org:manage");
+  const deletion = await orgDeletionFacts(ctx.db, ctx.org.id, ctx.user.id);
   return (
     <>
       <PageHeader title="Settings" description="Organization details." />
@@ -17,6 +19,12 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
           organization in URLs and in the API&apos;s <code className="font-mono text-xs">x-org</code> header, so it does not
           change when the name does.
         </p>
+      </Card>
+      <Card className="mt-6 border-red-200 p-6">
+        <h2 className="text-base font-semibold text-red-700">Delete this organization</h2>
+        <div className="mt-2">
+          <DeleteOrg orgSlug={ctx.org.slug} orgName={ctx.org.name} otherAdmins={deletion.otherAdmins} tokens={deletion.tokens} />
+        </div>
       </Card>
     </>
   );
