@@ -1,4 +1,4 @@
-import { Building2, FolderKanban, KeyRound, LayoutDashboard, Network, ScrollText, Settings, Users, type LucideIcon } from "lucide-react";
+import { BookOpen, Building2, FolderKanban, KeyRound, LayoutDashboard, Network, ScrollText, Settings, Users, type LucideIcon } from "lucide-react";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { can } from "@/lib/authz";
 
@@ -19,6 +19,7 @@ export function navItems(role: Role): NavItem[] {
     { label: "Members", path: "/members", show: true },
     { label: "Audit log", path: "/audit", show: can(role, "audit:read") },
     { label: "Settings", path: "/settings", show: can(role, "org:manage") },
+    { label: "API reference", path: "/api-reference", show: true },
   ];
   return items.filter((i) => i.show).map(({ label, path }) => ({ label, path }));
 }
@@ -33,4 +34,5 @@ export const NAV_ICONS: Record<string, LucideIcon> = {
   "/members": Users,
   "/audit": ScrollText,
   "/settings": Settings,
+  "/api-reference": BookOpen,
 };

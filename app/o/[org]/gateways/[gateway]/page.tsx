@@ -84,7 +84,12 @@ export default async function GatewayConsolePage({
         <Card className="p-5 lg:col-span-2">
           <h2 className="text-sm font-semibold text-zinc-900">Quick start</h2>
           <p className="mt-1 text-xs text-zinc-600">
-            Set <code className="font-mono">{TOKEN_VARIABLE}</code> to a token from below.
+            Set <code className="font-mono">{TOKEN_VARIABLE}</code> to a token from below. The gateway speaks Anthropic&apos;s Messages
+            API; its endpoints are in the{" "}
+            <Link href={`/o/${ctx.org.slug}/api-reference#gateway-api`} className="text-brand-700 hover:underline">
+              API reference
+            </Link>
+            .
           </p>
           {snippets.map((s) => (
             <CodeBlock key={s.label} label={s.label} code={s.code} />
