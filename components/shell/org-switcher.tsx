@@ -14,7 +14,8 @@ export interface OrgChoice {
 
 export function OrgSwitcher({ current, orgs }: { current: OrgChoice; orgs: OrgChoice[] }) {
   return (
-    <Menu.Root>
+    // Not modal: a modal menu hides the page from screen readers while its links stay focusable (axe: aria-hidden-focus).
+    <Menu.Root modal={false}>
       <Menu.Trigger
         className="flex w-full items-center justify-between gap-2 rounded-md border border-zinc-700 bg-zinc-800/60 px-3 py-2 text-left text-sm text-white hover:bg-zinc-800"
       >

@@ -14,6 +14,7 @@ import { CreatedBy, TokenScope } from "./token-scope";
 import { ExactDate, ExpiryDate, RelativeTime, StatusBadge } from "./token-bits";
 import { tokenDetailsKey, useTokenDetails } from "./use-token-details";
 import { callAction } from "@/components/ui/call-action";
+import { useReturnFocus } from "@/components/ui/use-return-focus";
 
 const ACTION_LABELS: Record<string, string> = {
   "token.created": "Created",
@@ -91,13 +92,14 @@ export function TokenDetails({
     onChanged?.();
   };
   const { data, isError } = useTokenDetails(orgSlug, tokenId);
+  const returnFocus = useReturnFocus(true);
   const t = data?.token ?? token;
   if (!t) {
     return (
       <RadixDialog.Root open onOpenChange={(o) => !o && onClose()}>
         <RadixDialog.Portal>
-          <RadixDialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/30" />
-          <RadixDialog.Content className="fixed inset-y-0 right-0 z-50 w-full max-w-md bg-white p-6 shadow-xl focus:outline-none">
+          <RadixDialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+          <RadixDialog.Content onCloseAutoFocus={returnFocus} className="fixed inset-y-0 right-0 z-50 w-full max-w-md bg-white p-6 shadow-xl focus:outline-none">
             <RadixDialog.Title className="text-lg font-semibold text-zinc-900">Token</RadixDialog.Title>
             <RadixDialog.Description className="mt-2 text-sm text-zinc-600">
               {isError ? "This token does not exist or you cannot see it." : "Loading…"}
@@ -110,8 +112,8 @@ export function TokenDetails({
   return (
     <RadixDialog.Root open onOpenChange={(o) => !o && onClose()}>
       <RadixDialog.Portal>
-        <RadixDialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/30" />
-        <RadixDialog.Content className="fixed inset-y-0 right-0 z-50 w-full max-w-md overflow-y-auto bg-white p-6 shadow-xl focus:outline-none">
+        <RadixDialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+        <RadixDialog.Content onCloseAutoFocus={returnFocus} className="fixed inset-y-0 right-0 z-50 w-full max-w-md overflow-y-auto bg-white p-6 shadow-xl focus:outline-none">
           <div className="flex items-start justify-between gap-4">
             <div>
               <RadixDialog.Title className="text-lg font-semibold text-zinc-900">{t.name}</RadixDialog.Title>

@@ -30,16 +30,16 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
           </>
         }
       />
-      <dl className="grid gap-4 sm:grid-cols-3">
+      <ul className="grid gap-4 sm:grid-cols-3">
         {stats.map((s) => (
-          <Link key={s.label} href={s.href} className="group">
-            <Card className="p-5 transition-colors group-hover:border-brand-500">
-              <dt className="text-sm text-zinc-600">{s.label}</dt>
-              <dd className="mt-1 text-3xl font-semibold tabular-nums text-zinc-900">{s.value}</dd>
-            </Card>
-          </Link>
+          <li key={s.label}>
+            <Link href={s.href} className="block rounded-lg border border-zinc-200 bg-white p-5 shadow-sm transition-colors hover:border-brand-500">
+              <span className="block text-sm text-zinc-600">{s.label}</span>
+              <span className="mt-1 block text-3xl font-semibold tabular-nums text-zinc-900">{s.value}</span>
+            </Link>
+          </li>
         ))}
-      </dl>
+      </ul>
       <Card className="mt-6 p-6">
         <h2 className="text-base font-semibold text-zinc-900">Verify a token</h2>
         <p className="mt-1 text-sm text-zinc-600">Any Keysmith token can be checked with one request:</p>
