@@ -36,10 +36,21 @@ for (const viewport of VIEWPORTS) {
         await page.goto("/sign-up");
         await expectNoSeriousViolations(page, "sign-up");
         await signInAsAdmin(page);
-        for (const path of PAGES) {
+        // A gateway of its own, so its Developer Console is among the pages.
+        const gateway = unique(`a11y-${viewport.label}-${scheme}`);
+        await page.goto(`/o/${ACME.slug}/gateways`);
+        await page.getByRole("button", { name: "Create gateway" }).click();
+        await page.getByRole("dialog", { name: "Create gateway" }).getByLabel("Name", { exact: true }).fill(gateway);
+        await page.getByRole("dialog", { name: "Create gateway" }).getByRole("button", { name: "Create gateway" }).click();
+        await expect(page.getByRole("heading", { name: /Developer Console/ })).toBeVisible();
+        const consolePath = new URL(page.url()).pathname.slice(`/o/${ACME.slug}`.length);
+        for (const path of [...PAGES, consolePath]) {
           await page.goto(`/o/${ACME.slug}${path}`);
           await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
           await expectNoSeriousViolations(page, `/o/${ACME.slug}${path}`);
+          // Nothing wider than the screen: every action reachable without scrolling sideways.
+          const width = await page.evaluate(() => document.documentElement.scrollWidth);
+          expect(width, `/o/${ACME.slug}${path} is ${width} px wide`).toBeLessThanOrEqual(viewport.width);
         }
         await page.goto("/mailbox");
         await expectNoSeriousViolations(page, "mailbox");

@@ -86,6 +86,32 @@ for (const viewport of VIEWPORTS) {
       await page.goto(`/o/${ACME.slug}/audit`);
       await shot(page, "audit", viewport.label);
 
+      await page.goto(`/o/${ACME.slug}/account`);
+      await shot(page, "account", viewport.label);
+
+      await page.goto(`/o/${ACME.slug}/api-reference`);
+      await shot(page, "api-reference", viewport.label);
+
+      // A gateway's Developer Console, with a token in its list.
+      await page.goto(`/o/${ACME.slug}/gateways`);
+      await page.getByRole("button", { name: "Create gateway" }).click();
+      const form = page.getByRole("dialog", { name: "Create gateway" });
+      await shot(page, "gateway-create-dialog", viewport.label);
+      await form.getByLabel("Name", { exact: true }).fill(`Shots ${viewport.label} ${Date.now()}`);
+      await form.getByRole("button", { name: "Create gateway" }).click();
+      await expect(page.getByRole("heading", { name: /Developer Console/ })).toBeVisible();
+      await page.getByRole("button", { name: "Create token", exact: true }).click();
+      const create = page.getByRole("dialog", { name: "Create gateway token" });
+      await create.getByLabel("Name", { exact: true }).fill(`shots-${viewport.label}`);
+      await create.getByRole("button", { name: "Create token", exact: true }).click();
+      await expect(page.getByRole("dialog", { name: "Token created" })).toBeVisible();
+      await shot(page, "gateway-token-created", viewport.label);
+      await page.getByRole("button", { name: "I have saved it — close" }).click();
+      await shot(page, "gateway-console", viewport.label);
+
+      await page.goto(`/o/${ACME.slug}/tokens/workspace`);
+      await shot(page, "workspace-tokens", viewport.label);
+
       await page.goto("/o/no-such-org");
       await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
       await shot(page, "404", viewport.label);

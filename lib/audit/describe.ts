@@ -7,6 +7,7 @@
  */
 import { API_PERMISSION_LABELS, ROLE_LABELS, type ApiPermission } from "@/lib/authz";
 import type { Role, TokenKind } from "@/lib/generated/prisma/enums";
+import { UPSTREAM_LABELS } from "@/lib/schemas/gateways";
 import { KINDS } from "@/lib/tokens/kinds";
 
 export interface AuditDetail {
@@ -105,8 +106,8 @@ function valueOf(key: string, value: unknown, names: AuditNames): string {
       return typeof value === "number" ? `${value.toLocaleString("en-US")} requests a minute` : "none";
     case "monthlyTokenBudget":
       return typeof value === "number" ? `${value.toLocaleString("en-US")} model tokens a month` : "none";
-    case "rules":
-      return plain(value);
+    case "upstreamType":
+      return typeof value === "string" && value in UPSTREAM_LABELS ? UPSTREAM_LABELS[value as keyof typeof UPSTREAM_LABELS] : plain(value);
     default:
       return plain(value);
   }
@@ -116,7 +117,7 @@ function valueOf(key: string, value: unknown, names: AuditNames): string {
 function worthShowing(key: string, value: unknown): boolean {
   if (value === undefined) return false;
   if (value === null) return key === "expiresAt"; // "Never" says something; other empty fields do not
-  if (Array.isArray(value)) return value.length > 0 || key === "permissions";
+  if (Array.isArray(value)) return value.length > 0;
   if (typeof value === "object") return Object.values(value as object).some((v) => v !== null && !(Array.isArray(v) && v.length === 0));
   return true;
 }

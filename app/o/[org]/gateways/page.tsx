@@ -5,6 +5,7 @@ import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/authz";
 import { orgPage } from "@/lib/auth/session";
 import { listGateways } from "@/lib/gateways/service";
+import { UPSTREAM_LABELS } from "@/lib/schemas/gateways";
 
 export const metadata: Metadata = { title: "Gateways" };
 
@@ -36,7 +37,7 @@ export default async function GatewaysPage({ params }: { params: Promise<{ org: 
                     <h2 className="font-semibold text-zinc-900">{g.name}</h2>
                     <p className="font-mono text-xs text-zinc-500">{g.slug}</p>
                   </div>
-                  <Badge tone={g.upstreamType === "ECHO" ? "zinc" : "brand"}>{g.upstreamType === "ECHO" ? "Echo" : "Anthropic-compatible"}</Badge>
+                  <Badge tone={g.upstreamType === "ECHO" ? "zinc" : "brand"}>{UPSTREAM_LABELS[g.upstreamType]}</Badge>
                 </div>
                 <p className="mt-3 truncate text-sm text-zinc-600" title={g.models.join(", ")}>
                   Models: {g.models.join(", ")}

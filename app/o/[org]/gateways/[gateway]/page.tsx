@@ -14,6 +14,7 @@ import { gatewayBySlug, listGateways } from "@/lib/gateways/service";
 import { consoleTokenPage, listParams } from "@/lib/tokens/console";
 import { canCreateKind } from "@/lib/tokens/policy";
 import { gatewaySnippets, TOKEN_VARIABLE } from "@/lib/snippets";
+import { UPSTREAM_LABELS } from "@/lib/schemas/gateways";
 
 export const metadata: Metadata = { title: "Developer Console" };
 
@@ -58,7 +59,7 @@ export default async function GatewayConsolePage({
           ) : undefined
         }
       />
-      <div className="grid gap-4 lg:grid-cols-3">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-3 [&>*]:min-w-0">
         <Card className="p-5">
           <h2 className="text-sm font-semibold text-zinc-900">Gateway</h2>
           <dl className="mt-3 space-y-2 text-sm">
@@ -69,7 +70,7 @@ export default async function GatewayConsolePage({
             <div>
               <dt className="text-zinc-500">Upstream</dt>
               <dd className="text-zinc-900">
-                {gateway.upstreamType === "ECHO" ? "Echo (built in)" : gateway.upstreamBaseUrl}
+                {gateway.upstreamType === "ECHO" ? UPSTREAM_LABELS.ECHO : gateway.upstreamBaseUrl}
                 {gateway.upstreamType === "ANTHROPIC" && (
                   <span className="block text-xs text-zinc-500">API key: {gateway.hasUpstreamKey ? "•••• set" : "not set"}</span>
                 )}
