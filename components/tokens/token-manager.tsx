@@ -22,6 +22,7 @@ import { TokenRowActions, type RowIntent } from "./token-row-actions";
 import { CreatedBy, RuleBadges, TokenScope } from "./token-scope";
 import { callAction } from "@/components/ui/call-action";
 import { gatewaySnippets, workspaceSnippets, type Snippet } from "@/lib/snippets";
+import { KeyRound } from "lucide-react";
 
 const REFRESH_MS = 4_000;
 
@@ -168,7 +169,7 @@ export function TokenManager({
       </div>
 
       {data.items.length === 0 ? (
-        <EmptyState title={status ? `No ${STATUS_LABELS[status].toLowerCase()} tokens` : "No tokens yet"}>
+        <EmptyState icon={KeyRound} title={status ? `No ${STATUS_LABELS[status].toLowerCase()} tokens` : "No tokens yet"}>
           {create && !status ? "Create one to call the API." : null}
         </EmptyState>
       ) : (
