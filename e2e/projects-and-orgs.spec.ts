@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ACME, acceptAsNewUser, createProject, invite, newAccount, orgSwitcher, projectCell, sidebarNav, signInAsAdmin, unique } from "./support/flows";
+import { ACME, acceptAsNewUser, createProject, formAlert, invite, newAccount, orgSwitcher, projectCell, sidebarNav, signInAsAdmin, unique } from "./support/flows";
 
 const DUPLICATE = "A project with this name already exists in this organization.";
 
@@ -58,6 +58,23 @@ test.describe("projects and organizations", () => {
     await page.reload();
     await expect(projectCell(page, renamed)).toHaveCount(0);
     await expect(projectCell(page, "Website")).toBeVisible();
+  });
+
+  test("a dropped connection while saving keeps the form and says so; saving again works", async ({ page }) => {
+    await signInAsAdmin(page);
+    await page.goto(`/o/${ACME.slug}/projects`);
+    const name = unique("Offline project");
+    // Server actions POST to the page's own URL with a Next-Action header: drop exactly those.
+    await page.route(`**/o/${ACME.slug}/projects`, (route) => (route.request().method() === "POST" ? route.abort("internetdisconnected") : route.continue()));
+    await page.getByLabel("New project name").fill(name);
+    await page.getByRole("button", { name: "Create project" }).click();
+    await expect(formAlert(page)).toContainText("Keysmith did not answer");
+    await expect(page.getByLabel("New project name")).toHaveValue(name);
+    await expect(page.getByRole("heading", { level: 1, name: "Projects" })).toBeVisible();
+
+    await page.unroute(`**/o/${ACME.slug}/projects`);
+    await page.getByRole("button", { name: "Create project" }).click();
+    await expect(projectCell(page, name)).toBeVisible();
   });
 
   test("admin creates a second org from the switcher, switches between the two and renames one", async ({ page }) => {
