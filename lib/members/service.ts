@@ -11,6 +11,8 @@ import { endAllSessions } from "@/lib/auth/sessions";
 import { DomainError } from "@/lib/errors";
 import { orgChanged, tokensChanged } from "@/lib/tokens/events";
 import { revokeTokens } from "@/lib/tokens/revoke";
+import { actorData, emitEvent } from "@/lib/webhooks/events";
+import { kickWebhooks } from "@/lib/webhooks/worker";
 
 const LAST_ADMIN = "An organization needs at least one admin. Make someone else an admin first.";
 
@@ -48,8 +50,15 @@ export async function changeRole(db: PrismaClient, meta: ChangeMeta, membershipI
       target: { type: "user", id: m.userId, label: m.user.email },
       metadata: { from: m.role, to: role },
     });
+    await emitEvent(tx, meta.orgId, "member.role_changed", {
+      member: { name: m.user.name, email: m.user.email, role },
+      from: m.role,
+      to: role,
+      actor: actorData(meta.actor),
+    });
     return updated;
   });
+  kickWebhooks();
   // The member's tokens (and what they minted) act with the member's role: drop cached verifications so the change applies at once.
   orgChanged(meta.orgId);
   return updated;
@@ -79,7 +88,13 @@ export async function removeMember(db: PrismaClient, meta: ChangeMeta, membershi
       target: { type: "user", id: m.userId, label: m.user.email },
       metadata: { role: m.role, revokedTokens: revoked.length },
     });
+    await emitEvent(tx, meta.orgId, "member.removed", {
+      member: { name: m.user.name, email: m.user.email, role: m.role },
+      revoked_tokens: revoked.length,
+      actor: actorData(meta.actor),
+    });
     return revoked;
   });
   tokensChanged(revokedHashes);
+  kickWebhooks();
 }
