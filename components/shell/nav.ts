@@ -17,6 +17,7 @@ export function navItems(role: Role): NavItem[] {
     { label: "Projects", path: "/projects", show: true },
     { label: "Members", path: "/members", show: true },
     { label: "Audit log", path: "/audit", show: can(role, "audit:read") },
+    { label: "Webhooks", path: "/webhooks", show: can(role, "org:manage") },
     { label: "Settings", path: "/settings", show: can(role, "org:manage") },
   ];
   return items.filter((i) => i.show).map(({ label, path }) => ({ label, path }));

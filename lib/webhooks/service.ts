@@ -157,7 +157,7 @@ export async function updateEndpoint(db: PrismaClient, meta: ChangeMeta, id: str
       ...meta,
       action: "webhook.updated",
       target: { type: "webhook", id, label: url },
-      metadata: { from: { url: current.url, description: current.description, events: current.events }, to: { url, description: row.description, events } },
+      metadata: { ...(current.url !== url ? { previousUrl: current.url } : {}), description: row.description, events: events.length ? events : ["all"] },
     });
     return toView(row);
   });

@@ -80,6 +80,7 @@ export default async function AuditPage({
                   <span>
                     <span className="text-zinc-900">{e.actorLabel}</span>
                     {e.actorType === "token" && <span className="ml-1"><Badge>API token</Badge></span>}
+                    {e.actorType === "system" && <span className="ml-1"><Badge>Keysmith</Badge></span>}
                   </span>
                 </Cell>
                 <Cell label="Action" className="font-mono text-xs text-zinc-800">{e.action}</Cell>

@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { Card, PageHeader } from "@/components/ui/card";
 import { RenameOrgForm } from "@/components/orgs/org-forms";
+import { LeakedTokensSettings } from "@/components/settings/leaked-tokens-settings";
 import { orgPage } from "@/lib/auth/session";
+import { leakPolicyOf } from "@/lib/leaks/policy";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -18,6 +20,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
           change when the name does.
         </p>
       </Card>
+      <LeakedTokensSettings orgSlug={ctx.org.slug} policy={await leakPolicyOf(ctx.db, ctx.org.id)} />
     </>
   );
 }
