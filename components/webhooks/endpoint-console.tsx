@@ -95,7 +95,6 @@ export function EndpointConsole({ orgSlug, initial, page }: { orgSlug: string; i
               )}
             </div>
             <p className="mt-2 break-all font-mono text-sm text-zinc-900">{endpoint.url}</p>
-            {endpoint.description && <p className="mt-1 text-sm text-zinc-600">{endpoint.description}</p>}
             <p className="mt-2 text-xs text-zinc-500">
               {endpoint.events.length === 0 ? `All events (${WEBHOOK_EVENT_TYPES.length} types, and any added later)` : endpoint.events.join(", ")}
             </p>

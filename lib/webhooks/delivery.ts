@@ -121,11 +121,8 @@ export async function sendOnce(target: Target, eventId: string, payload: string)
     // Only the status matters: the receiver's body is never read, so its size cannot matter either.
     void response.body?.cancel().catch(() => {});
     const ok = response.status >= 200 && response.status < 300;
-    const error = ok
-      ? null
-      : response.status >= 300 && response.status < 400
-        ? `The endpoint answered with a redirect (${response.status}); redirects are not followed.`
-        : `The endpoint answered ${response.status}.`;
+    // The status says it all, except that a redirect was not followed.
+    const error = response.status >= 300 && response.status < 400 ? "Redirects are not followed." : null;
     return { ok, status: response.status, latencyMs, error };
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");

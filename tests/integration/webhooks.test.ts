@@ -13,7 +13,7 @@ import { changeRole, removeMember } from "@/lib/members/service";
 import { acceptInvitation, inviteMember } from "@/lib/members/invitations";
 import { hashToken } from "@/lib/tokens/format";
 import { issueToken, regenerateToken, revokeToken } from "@/lib/tokens/service";
-import { deliverDue, DISABLE_AFTER_MS, MAX_ATTEMPTS, retryDelayMs, setWebhookLookup } from "@/lib/webhooks/delivery";
+import { deliverDue, DISABLE_AFTER_MS, LEASE_MS, MAX_ATTEMPTS, retryDelayMs, setWebhookLookup } from "@/lib/webhooks/delivery";
 import { emitTokenExpiring } from "@/lib/webhooks/events";
 import {
   createEndpoint,
@@ -315,6 +315,19 @@ describe.each(testDatabases)("webhooks on $name", ({ name }) => {
     expect(rounds.reduce((n, r) => n + r.delivered, 0)).toBe(12);
     expect(receiver.received).toHaveLength(12);
     expect(new Set(receiver.received.map((r) => r.id)).size).toBe(12);
+  });
+
+  it("loses nothing when a sender dies holding a lease: the delivery goes out once the lease ends", async () => {
+    const { admin, ctx, endpoint } = await orgWithEndpoint();
+    await issueToken(prisma, ctx, { kind: "WORKSPACE", name: `crash-${uniq()}`, permissions: [], expiresAt: null, createdById: admin.id });
+    // Another instance claimed it (attempt 1) and was killed before it answered.
+    const now = new Date();
+    await prisma.webhookDelivery.updateMany({ where: { endpointId: endpoint.id }, data: { attempts: 1, leaseUntil: new Date(now.getTime() + LEASE_MS) } });
+    expect(await deliverDue(prisma, now)).toEqual({ delivered: 0, failed: 0 });
+    expect(receiver.hits).toBe(0);
+    expect(await deliverDue(prisma, new Date(now.getTime() + LEASE_MS + 1))).toEqual({ delivered: 1, failed: 0 });
+    expect(receiver.received).toHaveLength(1);
+    expect((await prisma.webhookDelivery.findFirstOrThrow({ where: { endpointId: endpoint.id } })).attempts).toBe(2);
   });
 
   it("backs off exponentially with jitter, within bounds", () => {

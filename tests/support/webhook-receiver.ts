@@ -33,7 +33,7 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-export async function startWebhookReceiver(secrets: string[], path = "/hooks/keysmith"): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(secrets: string[], path = "/hooks/keysmith", options: { delayMs?: number } = {}): Promise<WebhookReceiver> {
   const sockets = new Set<import("node:net").Socket>();
   const receiver: WebhookReceiver = {
     url: "",
@@ -50,7 +50,8 @@ export async function startWebhookReceiver(secrets: string[], path = "/hooks/key
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
+    req.on("end", () => void setTimeout(answer, options.delayMs ?? 0));
+    const answer = () => {
       receiver.hits++;
       if (receiver.mode === "drop") return req.socket.destroy();
       if (receiver.mode === "hang") return;
@@ -81,7 +82,7 @@ export async function startWebhookReceiver(secrets: string[], path = "/hooks/key
       receiver.received.push({ id: headers["webhook-id"], timestamp: headers["webhook-timestamp"], signature: headers["webhook-signature"], type: payload.type, payload, body });
       res.writeHead(204);
       res.end();
-    });
+    };
   });
   server.on("connection", (s) => {
     sockets.add(s);
