@@ -96,7 +96,7 @@ async function main() {
       `  database: ${db.description}${db.applied.length ? ` (applied ${db.applied.join(", ")})` : ""}`,
       `  session secret: ${secretLine(appSecret)}`,
       ...(filter ? [`  known-token filter: ${filter.tokens.toLocaleString("en-US")} tokens, ${(filter.bytes / 2 ** 20).toFixed(1)} MiB, built in ${Math.round(filter.ms)} ms`] : []),
-      ...(db.resealed ? [`  upstream keys sealed again with the current encryption key: ${db.resealed}`] : []),
+      ...(db.resealed ? [`  stored secrets (upstream keys, webhook secrets) sealed again with the current encryption key: ${db.resealed}`] : []),
       `  sign in at ${url}/sign-in as ${db.seed.email}` + passwordHint(db.seed),
     ];
     console.log(lines.join("\n"));

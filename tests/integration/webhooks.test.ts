@@ -12,9 +12,11 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { changeRole, removeMember } from "@/lib/members/service";
 import { acceptInvitation, inviteMember } from "@/lib/members/invitations";
 import { hashToken } from "@/lib/tokens/format";
+import { revokeTokens } from "@/lib/tokens/revoke";
 import { issueToken, regenerateToken, revokeToken } from "@/lib/tokens/service";
 import { deliverDue, DISABLE_AFTER_MS, LEASE_MS, MAX_ATTEMPTS, retryDelayMs, setWebhookLookup } from "@/lib/webhooks/delivery";
 import { emitTokenExpiring } from "@/lib/webhooks/events";
+import { resealWebhookSecrets } from "@/lib/webhooks/reseal";
 import {
   createEndpoint,
   listDeliveries,
@@ -28,7 +30,7 @@ import type { WebhookEndpointInput } from "@/lib/schemas/webhooks";
 import { DomainError } from "@/lib/errors";
 
 import { testDatabases } from "../support/databases";
-import { actorFor, addMember, createOrgWithAdmin, uniq } from "../support/fixtures";
+import { actorFor, createOrgWithAdmin, uniq } from "../support/fixtures";
 import { openTestDb, type TestDb } from "../support/test-db";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver";
 
@@ -149,6 +151,17 @@ describe.each(testDatabases)("webhooks on $name", ({ name }) => {
     await issueToken(prisma, ctx, { kind: "WORKSPACE", name, permissions: [], expiresAt: null, createdById: admin.id });
     await expect(issueToken(prisma, ctx, { kind: "WORKSPACE", name, permissions: [], expiresAt: null, createdById: admin.id })).rejects.toBeInstanceOf(DomainError);
     expect(await prisma.webhookDelivery.count({ where: { orgId: org.id } })).toBe(1);
+
+    // A revocation whose transaction rolls back after the event was written leaves no event either.
+    const { token } = await issueToken(prisma, ctx, { kind: "WORKSPACE", name: `rb-${uniq()}`, permissions: [], expiresAt: null, createdById: admin.id });
+    await expect(
+      prisma.$transaction(async (tx) => {
+        await revokeTokens(tx, ctx, [token.id], "test");
+        throw new Error("rolled back");
+      }),
+    ).rejects.toThrow("rolled back");
+    expect(await prisma.webhookDelivery.count({ where: { orgId: org.id, eventType: "token.revoked" } })).toBe(0);
+    expect((await prisma.token.findUniqueOrThrow({ where: { id: token.id } })).status).toBe("ACTIVE");
   });
 
   it("emits token.expiring through the scheduler's hook", async () => {
@@ -328,6 +341,24 @@ describe.each(testDatabases)("webhooks on $name", ({ name }) => {
     expect(await deliverDue(prisma, new Date(now.getTime() + LEASE_MS + 1))).toEqual({ delivered: 1, failed: 0 });
     expect(receiver.received).toHaveLength(1);
     expect((await prisma.webhookDelivery.findFirstOrThrow({ where: { endpointId: endpoint.id } })).attempts).toBe(2);
+  });
+
+  it("seals signing secrets again after an encryption key rotation, and they keep signing", async () => {
+    const { admin, ctx, endpoint } = await orgWithEndpoint();
+    await rotateEndpointSecret(prisma, ctx, endpoint.id, HOUR);
+    const before = await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+    const newKey = randomBytes(32).toString("base64");
+    vi.stubEnv("KEYSMITH_ENCRYPTION_KEY", newKey);
+    vi.stubEnv("KEYSMITH_ENCRYPTION_KEYS_PREVIOUS", ENCRYPTION_KEY);
+    expect(await resealWebhookSecrets(prisma)).toBe(2);
+    const after = await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+    expect(after.secretEnc).not.toBe(before.secretEnc);
+    // The old key can go: deliveries are still signed with the same secrets.
+    vi.stubEnv("KEYSMITH_ENCRYPTION_KEYS_PREVIOUS", "");
+    await issueToken(prisma, ctx, { kind: "WORKSPACE", name: `k-${uniq()}`, permissions: [], expiresAt: null, createdById: admin.id });
+    await drain(prisma);
+    expect(receiver.received).toHaveLength(1);
+    expect(receiver.received[0].signature.split(" ")).toHaveLength(2);
   });
 
   it("backs off exponentially with jitter, within bounds", () => {
