@@ -279,9 +279,17 @@ describe.each(testDatabases)("webhooks on $name", ({ name }) => {
     const { endpoint, secret } = await createEndpoint(prisma, o.ctx, { ...ALL, url: `http://hooks.example.test:${port}/hooks/keysmith` });
     receiver.secrets = [secret];
     setWebhookLookup(async () => [{ address: "127.0.0.1", family: 4 }]);
+    // The sender dials what the guarded lookup answers (the system resolver knows no hooks.example.test):
+    // with loopback opted in, it arrives ...
+    vi.stubEnv("KEYSMITH_UPSTREAM_ALLOW_HOSTS", "127.0.0.1");
+    await sendTestEvent(prisma, o.ctx, endpoint.id);
+    expect(await deliverDue(prisma)).toEqual({ delivered: 1, failed: 0 });
+    // ... and without the opt-in (on a new connection: a pooled one was checked when it was dialled), the same answer is refused.
+    vi.stubEnv("KEYSMITH_UPSTREAM_ALLOW_HOSTS", "");
+    setWebhookLookup(async () => [{ address: "127.0.0.1", family: 4 }]);
     await sendTestEvent(prisma, o.ctx, endpoint.id);
     expect(await deliverDue(prisma)).toEqual({ delivered: 0, failed: 1 });
-    expect(receiver.hits).toBe(0);
+    expect(receiver.hits).toBe(1);
     expect((await listDeliveries(prisma, o.ctx.orgId, endpoint.id)).items[0].lastError).toBe("The endpoint could not be reached.");
 
     vi.stubEnv("KEYSMITH_UPSTREAM_ALLOW_HOSTS", "127.0.0.1");
@@ -291,7 +299,7 @@ describe.each(testDatabases)("webhooks on $name", ({ name }) => {
     await sendTestEvent(prisma, o.ctx, endpoint.id);
     await deliverDue(prisma);
     expect((await listDeliveries(prisma, o.ctx.orgId, endpoint.id)).items[0]).toMatchObject({ lastStatus: 302, status: "PENDING" });
-    expect(receiver.hits).toBe(1);
+    expect(receiver.hits).toBe(2);
 
     receiver.mode = "hang";
     await sendTestEvent(prisma, o.ctx, endpoint.id);
