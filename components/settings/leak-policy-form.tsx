@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { setLeakPolicyAction } from "@/lib/actions/leaks";
-import { LEAK_POLICIES, LEAK_POLICY_LABELS, leakPolicyInput, type LeakPolicyChoice } from "@/lib/schemas/webhooks";
+import { LEAK_POLICIES, LEAK_POLICY_LABELS, leakPolicyInput, type LeakPolicyChoice } from "@/lib/schemas/leaks";
 import { Button } from "@/components/ui/button";
 import { ChoiceCard, FormOutcome } from "@/components/ui/field";
 import { useFormAction } from "@/components/ui/use-form-action";

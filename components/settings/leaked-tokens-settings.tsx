@@ -1,5 +1,5 @@
 import { Card } from "@/components/ui/card";
-import type { LeakPolicyChoice } from "@/lib/schemas/webhooks";
+import type { LeakPolicyChoice } from "@/lib/schemas/leaks";
 import { LeakPolicyForm } from "./leak-policy-form";
 import { ReportLeakForm } from "./report-leak-form";
 

@@ -2,7 +2,7 @@
 
 import { useRef } from "react";
 import { reportLeakedTokenAction } from "@/lib/actions/leaks";
-import { leakReportInput } from "@/lib/schemas/webhooks";
+import { leakReportInput } from "@/lib/schemas/leaks";
 import { Button } from "@/components/ui/button";
 import { FormError, TextField } from "@/components/ui/field";
 import { useFormAction } from "@/components/ui/use-form-action";

@@ -4,6 +4,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { ADMIN } from "./constants";
 import { startWebhookReceiver } from "../../tests/support/webhook-receiver";
 import { ACME, formAlert, invite, signInAsAdmin, submitSignIn, unique, uniqueEmail } from "./flows";
+import { createWorkspaceToken, tokenRow, workspaceTokensPath } from "./tokens";
 
 const DIR = process.env.SHOTS_DIR || "/tmp/shots";
 
@@ -25,6 +26,26 @@ async function newPage(browser: Browser, viewport: (typeof VIEWPORTS)[number]) {
 }
 
 test.beforeAll(() => fs.mkdirSync(DIR, { recursive: true }));
+
+/** A token reported leaked from Settings (by its masked form), then its badge in the list and its details. */
+async function shotLeakedToken(page: Page, label: string) {
+  const name = unique("leaked");
+  await page.goto(workspaceTokensPath());
+  const secret = await createWorkspaceToken(page, { name, permissions: ["projects:read"] });
+  await page.goto(`/o/${ACME.slug}/settings`);
+  await page.getByLabel("Token or masked token").fill(`${secret.slice(0, 8)}…${secret.slice(-4)}`);
+  await page.getByLabel("Where it was found (optional)").fill("https://github.com/acme/app/blob/main/.env");
+  await page.getByRole("button", { name: "Report leaked token" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "was revoked" })).toBeVisible();
+  await shot(page, "settings-leak-reported", label);
+  await page.goto(workspaceTokensPath());
+  await expect(tokenRow(page, name).getByText("Leaked", { exact: true })).toBeVisible();
+  await shot(page, "tokens-leaked", label);
+  await tokenRow(page, name).getByRole("button", { name, exact: true }).click();
+  await expect(page.getByRole("dialog").getByText("Found at https://github.com/acme/app/blob/main/.env")).toBeVisible();
+  await shot(page, "tokens-leaked-details", label);
+  await page.keyboard.press("Escape");
+}
 
 /** The webhooks pages: the list, the add dialog, the show-once secret, an endpoint with deliveries (one failed). */
 async function shotWebhooks(page: Page, label: string) {
@@ -113,6 +134,7 @@ for (const viewport of VIEWPORTS) {
       await shot(page, "settings", viewport.label);
 
       await shotWebhooks(page, viewport.label);
+      await shotLeakedToken(page, viewport.label);
 
       await page.goto(`/o/${ACME.slug}/audit`);
       await shot(page, "audit", viewport.label);

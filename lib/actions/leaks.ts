@@ -3,7 +3,7 @@
 /** Leaked tokens in the console (admins): the org's leak policy, and reporting a token leaked. */
 import { reportLeakedToken } from "@/lib/leaks/report";
 import { setLeakPolicy } from "@/lib/leaks/policy";
-import { leakPolicyInput, leakReportInput } from "@/lib/schemas/webhooks";
+import { leakPolicyInput, leakReportInput } from "@/lib/schemas/leaks";
 import { orgAction } from "./frame";
 
 export const setLeakPolicyAction = orgAction(

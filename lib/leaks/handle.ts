@@ -83,7 +83,7 @@ const VIA_WORDS: Record<Reporter["via"], string> = {
 /** At most this many tokens are listed in one e-mail; the rest are counted. */
 const LISTED_PER_EMAIL = 50;
 
-function decide(token: LeakedTokenRow, now: Date): Exclude<LeakAction, "already_revoked"> | "already_revoked" {
+function decide(token: LeakedTokenRow, now: Date): LeakAction {
   if (token.status === "REVOKED") return "already_revoked";
   if (token.previous && !(token.previousValidUntil && token.previousValidUntil > now)) return "secret_retired";
   return token.leakPolicy === "REVOKE" ? "revoked" : "flagged";

@@ -9,7 +9,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { ChangeMeta } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
 import { kickOutbox } from "@/lib/email/worker";
-import type { LeakReportInput } from "@/lib/schemas/webhooks";
+import type { LeakReportInput } from "@/lib/schemas/leaks";
 import { tokensChanged } from "@/lib/tokens/events";
 import { hashToken, maskToken, parseToken } from "@/lib/tokens/format";
 import type { RevokedToken } from "@/lib/tokens/revoke";

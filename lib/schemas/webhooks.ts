@@ -1,6 +1,5 @@
 /**
- * Webhooks and leak reports: what their forms, actions and the Workspace API
- * accept. Client-safe: the console checks with these before the round trip,
+ * Webhooks: what their forms and actions accept. Client-safe: the console checks with these before the round trip,
  * the server with the very same objects. Which addresses a webhook URL may
  * reach is the server's business (lib/webhooks/url.ts, docs/contract.md §9).
  */
@@ -94,38 +93,3 @@ export const setEndpointEnabledInput = z.object({ id, enabled: z.enum(["true", "
 export const redeliverInput = z.object({ id: id, deliveryId: id });
 /** The same overlap choices as a token's rotation; by default the old secret keeps signing for 24 hours. */
 export const rotateWebhookSecretInput = z.object({ id, overlap: z.enum(OVERLAP_CHOICES).default("24h") });
-
-// --- Leak reports -------------------------------------------------------------------
-
-export const LEAK_POLICIES = ["REVOKE", "FLAG"] as const;
-export type LeakPolicyChoice = (typeof LEAK_POLICIES)[number];
-export const LEAK_POLICY_LABELS: Record<LeakPolicyChoice, { label: string; help: string }> = {
-  REVOKE: {
-    label: "Revoke at once (recommended)",
-    help: "The token, and every token it minted, stop working the moment a leak is reported.",
-  },
-  FLAG: {
-    label: "Flag only",
-    help: "The token is marked leaked and admins are e-mailed; it keeps working until someone revokes or regenerates it.",
-  },
-};
-export const leakPolicyInput = z.object({ leakPolicy: z.enum(LEAK_POLICIES, { error: "Choose what a leak report does." }) });
-
-/** Where a reported token was found: a URL, or empty when the reporter does not know. */
-const leakUrl = blankToUndefined(
-  z
-    .string()
-    .trim()
-    .max(2_000, "Use a URL of at most 2,000 characters.")
-    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "Enter an http:// or https:// URL, or leave it empty."),
-);
-
-/**
- * An admin's report: the token itself, or its masked form as the console shows
- * it (`ksw_AbC1…wxYz`, also with "..." for the ellipsis), plus where it was found.
- */
-export const leakReportInput = z.object({
-  token: z.string({ error: "Paste the token or its masked form." }).trim().min(1, "Paste the token or its masked form.").max(200, "That is longer than any token."),
-  url: leakUrl,
-});
-export type LeakReportInput = z.output<typeof leakReportInput>;
