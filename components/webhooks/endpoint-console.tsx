@@ -175,7 +175,7 @@ export function EndpointConsole({ orgSlug, initial, page }: { orgSlug: string; i
                 <Cell label="Next retry" className="text-xs text-zinc-600">
                   {d.nextAttemptAt ? <RelativeTime iso={d.nextAttemptAt} /> : d.deliveredAt ? <>delivered <RelativeTime iso={d.deliveredAt} /></> : "gave up"}
                 </Cell>
-                <Cell label="Actions" align="right">
+                <Cell label="Actions" align="right" className={d.status === "PENDING" ? "max-sm:hidden" : undefined}>
                   {d.status !== "PENDING" && (
                     <Button
                       variant="ghost"
