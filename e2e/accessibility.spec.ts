@@ -20,7 +20,7 @@ async function expectNoSeriousViolations(page: Page, what: string) {
   expect(serious, `${what}:\n  ${report}`).toEqual([]);
 }
 
-const PAGES = ["", "/tokens/workspace", "/gateways", "/tokens/organization", "/projects", "/members", "/audit", "/settings", "/account", "/api-reference"];
+const PAGES = ["", "/tokens/workspace", "/gateways", "/tokens/organization", "/projects", "/members", "/audit", "/webhooks", "/settings", "/account", "/api-reference"];
 
 for (const viewport of VIEWPORTS) {
   for (const scheme of ["light", "dark"] as const) {
@@ -113,6 +113,21 @@ for (const viewport of VIEWPORTS) {
       await page.goto(`/o/${ACME.slug}/gateways`);
       await page.getByRole("button", { name: "Create gateway" }).click();
       await open("create gateway", "Create gateway");
+      await page.keyboard.press("Escape");
+
+      await page.goto(`/o/${ACME.slug}/webhooks`);
+      await page.getByRole("button", { name: "Add endpoint" }).click();
+      const endpoint = await open("add webhook endpoint", "Add a webhook endpoint");
+      await endpoint.getByLabel("Endpoint URL").fill("http://127.0.0.1:9/a11y-hook");
+      await endpoint.getByRole("button", { name: "Add endpoint" }).click();
+      const added = await open("webhook secret modal", "Endpoint added");
+      await added.getByRole("button", { name: "I have saved it — close" }).click();
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      await expectNoSeriousViolations(page, "webhook endpoint page");
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width, `webhook endpoint page is ${width} px wide`).toBeLessThanOrEqual(viewport.width);
+      await page.getByRole("button", { name: "Rotate secret" }).click();
+      await open("rotate webhook secret", "Rotate the signing secret");
       await page.keyboard.press("Escape");
 
       await page.goto(`/o/${ACME.slug}/settings`);

@@ -34,6 +34,8 @@ const env = {
   KEYSMITH_ADMIN_PASSWORD: "admin-password-123",
   NEXTAUTH_URL: `http://${HOST}:${PORT}`,
   NEXT_TELEMETRY_DISABLED: "1",
+  // The webhook e2e tests run their receiver on this machine: opted in as a self-hoster would.
+  KEYSMITH_UPSTREAM_ALLOW_HOSTS: "127.0.0.1/32",
   // Plain text in the log: an ANSI colour code must never split a secret that a test greps for.
   FORCE_COLOR: "0",
   NO_COLOR: "1",

@@ -59,6 +59,11 @@ export function AuditTable({ orgSlug, items, names }: { orgSlug: string; items: 
                       <Badge>API token</Badge>
                     </span>
                   )}
+                  {e.actorType === "system" && (
+                    <span className="ml-1">
+                      <Badge>Keysmith</Badge>
+                    </span>
+                  )}
                 </span>
               </Cell>
               <Cell label="Action">

@@ -1,4 +1,4 @@
-import { BookOpen, Building2, FolderKanban, KeyRound, LayoutDashboard, Network, ScrollText, Settings, Users, type LucideIcon } from "lucide-react";
+import { BookOpen, Building2, FolderKanban, KeyRound, LayoutDashboard, Network, ScrollText, Settings, Users, Webhook, type LucideIcon } from "lucide-react";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { can } from "@/lib/authz";
 
@@ -18,6 +18,7 @@ export function navItems(role: Role): NavItem[] {
     { label: "Projects", path: "/projects", show: true },
     { label: "Members", path: "/members", show: true },
     { label: "Audit log", path: "/audit", show: can(role, "audit:read") },
+    { label: "Webhooks", path: "/webhooks", show: can(role, "org:manage") },
     { label: "Settings", path: "/settings", show: can(role, "org:manage") },
     { label: "API reference", path: "/api-reference", show: true },
   ];
@@ -33,6 +34,7 @@ export const NAV_ICONS: Record<string, LucideIcon> = {
   "/projects": FolderKanban,
   "/members": Users,
   "/audit": ScrollText,
+  "/webhooks": Webhook,
   "/settings": Settings,
   "/api-reference": BookOpen,
 };

@@ -129,6 +129,16 @@ export function TokenDetails({
             <Row label="Expires"><ExpiryDate iso={t.expiresAt} /></Row>
             {t.regeneratedAt && <Row label="Regenerated"><RelativeTime iso={t.regeneratedAt} /></Row>}
             {t.revokedAt && <Row label="Revoked"><RelativeTime iso={t.revokedAt} /></Row>}
+            {t.leak && (
+              <Row label="Leaked">
+                <span className="text-red-700">
+                  Reported <RelativeTime iso={t.leak.at} />
+                  {t.leak.by && <> by {t.leak.by}</>}
+                </span>
+                <span className="mt-0.5 block break-all text-xs text-zinc-600">{t.leak.url ? <>Found at {t.leak.url}</> : "Where it was found was not given."}</span>
+                {t.status !== "REVOKED" && <span className="mt-1 block text-xs text-zinc-600">It still works: revoke it, or regenerate it (the leaked secret stops at once).</span>}
+              </Row>
+            )}
             <Row label="Last used">
               <RelativeTime iso={t.lastUsedAt} />
               {t.lastUsedIp && <span className="ml-2 font-mono text-xs text-zinc-500">from {t.lastUsedIp}</span>}

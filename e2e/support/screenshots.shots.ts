@@ -2,7 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { ADMIN } from "./constants";
-import { ACME, formAlert, invite, signInAsAdmin, submitSignIn, uniqueEmail } from "./flows";
+import { startWebhookReceiver } from "../../tests/support/webhook-receiver";
+import { ACME, formAlert, invite, signInAsAdmin, submitSignIn, unique, uniqueEmail } from "./flows";
+import { createWorkspaceToken, tokenRow, workspaceTokensPath } from "./tokens";
 
 const DIR = process.env.SHOTS_DIR || "/tmp/shots";
 
@@ -27,6 +29,57 @@ async function newPage(browser: Browser, viewport: (typeof VIEWPORTS)[number]) {
 }
 
 test.beforeAll(() => fs.mkdirSync(DIR, { recursive: true }));
+
+/** A token reported leaked from Settings (by its masked form), then its badge in the list and its details. */
+async function shotLeakedToken(page: Page, label: string) {
+  const name = unique("leaked");
+  await page.goto(workspaceTokensPath());
+  const secret = await createWorkspaceToken(page, { name, permissions: ["projects:read"] });
+  await page.goto(`/o/${ACME.slug}/settings`);
+  await page.getByLabel("Token or masked token").fill(`${secret.slice(0, 8)}…${secret.slice(-4)}`);
+  await page.getByLabel("Where it was found (optional)").fill("https://github.com/acme/app/blob/main/.env");
+  await page.getByRole("button", { name: "Report leaked token" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "was revoked" })).toBeVisible();
+  await shot(page, "settings-leak-reported", label);
+  await page.goto(workspaceTokensPath());
+  await expect(tokenRow(page, name).getByText("Leaked", { exact: true })).toBeVisible();
+  await shot(page, "tokens-leaked", label);
+  await tokenRow(page, name).getByRole("button", { name, exact: true }).click();
+  await expect(page.getByRole("dialog").getByText("Found at https://github.com/acme/app/blob/main/.env")).toBeVisible();
+  await shot(page, "tokens-leaked-details", label);
+  await page.keyboard.press("Escape");
+}
+
+/** The webhooks pages: the list, the add dialog, the show-once secret, an endpoint with deliveries (one failed). */
+async function shotWebhooks(page: Page, label: string) {
+  const receiver = await startWebhookReceiver([]);
+  try {
+    await page.goto(`/o/${ACME.slug}/webhooks`);
+    await shot(page, "webhooks", label);
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    const dialog = page.getByRole("dialog", { name: "Add a webhook endpoint" });
+    await dialog.getByLabel("Endpoint URL").fill(receiver.url);
+    await dialog.getByLabel("Description (optional)").fill(unique("SIEM ingest"));
+    await dialog.getByText("Only these").click();
+    await shot(page, "webhooks-add", label);
+    await dialog.getByRole("checkbox").first().check();
+    await dialog.getByRole("button", { name: "Add endpoint" }).click();
+    const modal = page.getByRole("dialog", { name: "Endpoint added" });
+    receiver.secrets = [await modal.getByLabel("Signing secret").inputValue()];
+    await shot(page, "webhooks-secret", label);
+    await modal.getByRole("button", { name: "I have saved it — close" }).click();
+    await page.getByRole("button", { name: "Send test event" }).click();
+    await expect(page.getByTestId("delivery-row").first()).toContainText("Delivered", { timeout: 15_000 });
+    receiver.mode = "fail";
+    await page.getByRole("button", { name: "Send test event" }).click();
+    await expect(page.getByTestId("delivery-row").first()).toContainText("Retrying", { timeout: 15_000 });
+    await shot(page, "webhooks-endpoint", label);
+    await page.goto(`/o/${ACME.slug}/webhooks`);
+    await shot(page, "webhooks-list", label);
+  } finally {
+    await receiver.close();
+  }
+}
 
 for (const viewport of VIEWPORTS) {
   test(`screenshots at ${viewport.label} (${viewport.width}x${viewport.height})`, async ({ browser }) => {
@@ -82,6 +135,9 @@ for (const viewport of VIEWPORTS) {
       await page.goto(`/o/${ACME.slug}/settings`);
       await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
       await shot(page, "settings", viewport.label);
+
+      await shotWebhooks(page, viewport.label);
+      await shotLeakedToken(page, viewport.label);
 
       await page.goto(`/o/${ACME.slug}/audit`);
       await shot(page, "audit", viewport.label);

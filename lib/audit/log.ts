@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   "token.rules_updated",
   "token.overlap_ended",
   "token.ip_denied",
+  "token.leaked",
   "gateway.created",
   "gateway.updated",
   "gateway.deleted",
@@ -29,6 +30,13 @@ export const AUDIT_ACTIONS = [
   "org.created",
   "org.renamed",
   "audit.exported",
+  "org.leak_policy_changed",
+  "webhook.created",
+  "webhook.updated",
+  "webhook.secret_rotated",
+  "webhook.enabled",
+  "webhook.disabled",
+  "webhook.deleted",
 ] as const;
 
 /** LIKE's wildcards and its escape character, taken literally (Prisma's `contains` passes them through). */

@@ -12,6 +12,7 @@ import { publicOrigin } from "@/lib/request-info";
 import { KINDS } from "@/lib/tokens/kinds";
 import { open, seal } from "@/lib/crypto/secret-box";
 import { InvitationEmail, invitationSubject, invitationText, type InvitationEmailProps } from "./invitation";
+import { NoticeEmail, noticeText, type NoticeEmailProps } from "./notice";
 import { TokenIssuedEmail, tokenIssuedText, type TokenIssuedEmailProps } from "./token-issued";
 
 type Tx = Prisma.TransactionClient;
@@ -35,7 +36,7 @@ export function scopeLabel(token: TokenMail): string {
   return `${perms}; ${token.project ? `project ${token.project.name}` : "all projects"}`;
 }
 
-export function tokenLink(orgSlug: string, token: TokenMail): string {
+export function tokenLink(orgSlug: string, token: { id: string; kind: TokenKind; gateway: { slug: string } | null }): string {
   return `${publicOrigin()}/o/${orgSlug}/${KINDS[token.kind].path(token.gateway?.slug)}?token=${encodeURIComponent(token.id)}`;
 }
 
@@ -110,4 +111,33 @@ export async function queueInvitationEmail(tx: Tx, args: { orgId: string; to: st
 /** A queued mail's body as written, whether or not it is stored sealed. */
 export function mailBody<T extends { html: string; text: string; sealed: boolean }>(mail: T): T {
   return mail.sealed ? { ...mail, html: open(mail.html), text: open(mail.text) } : mail;
+}
+
+/**
+ * Queues one notice e-mail to each address (deduplicated, lower-cased), in the
+ * caller's transaction. `eventId` makes the idempotency key, with the recipient.
+ */
+export async function queueNoticeEmails(
+  tx: Tx,
+  args: { orgId: string; to: string[]; subject: string; notice: NoticeEmailProps; eventId: string },
+): Promise<number> {
+  const recipients = [...new Set(args.to.map((e) => e.toLowerCase()))];
+  if (recipients.length === 0) return 0;
+  const html = await render(NoticeEmail(args.notice));
+  const text = noticeText(args.notice);
+  await tx.outboxEmail.createMany({
+    data: recipients.map((to) => ({ orgId: args.orgId, to, subject: args.subject, html, text, idempotencyKey: `${args.eventId}:${to}` })),
+  });
+  return recipients.length;
+}
+
+/** The e-mail addresses of the org's admins. */
+export async function adminEmails(tx: Tx, orgId: string): Promise<string[]> {
+  const admins = await tx.membership.findMany({ where: { orgId, role: "ADMIN" }, select: { user: { select: { email: true } } } });
+  return admins.map((a) => a.user.email);
+}
+
+/** "2026-11-23 19:07:05 UTC" */
+export function utcTime(at: Date): string {
+  return at.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
 }

@@ -14,6 +14,8 @@ import { ROLE_LABELS } from "@/lib/authz";
 import { open, seal } from "@/lib/crypto/secret-box";
 import { queueInvitationEmail } from "@/lib/email/outbox";
 import { publicOrigin } from "@/lib/request-info";
+import { emitEvent } from "@/lib/webhooks/events";
+import { kickWebhooks } from "@/lib/webhooks/worker";
 
 export const INVITE_TTL_DAYS = 7;
 const INVALID_INVITATION = "This invitation is no longer valid.";
@@ -153,10 +155,10 @@ export async function acceptInvitation(
   user: { id: string; email: string },
   meta: { ip?: string | null; userAgent?: string | null } = {},
 ) {
-  return db.$transaction(async (tx) => {
+  const slug = await db.$transaction(async (tx) => {
     const inv = await tx.invitation.findFirst({
       where: { secretHash: hashInviteSecret(secret), acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
-      include: { org: { select: { slug: true } } },
+      include: { org: { select: { slug: true } }, invitedBy: { select: { email: true } } },
     });
     if (!inv) throw new DomainError("not_found", INVALID_INVITATION);
     if (inv.email !== user.email) throw new DomainError("forbidden", `This invitation is for ${inv.email}.`);
@@ -176,6 +178,13 @@ export async function acceptInvitation(
       metadata: { role: inv.role },
       ...meta,
     });
+    const member = await tx.user.findUniqueOrThrow({ where: { id: user.id }, select: { name: true, email: true } });
+    await emitEvent(tx, inv.orgId, "member.added", {
+      member: { ...member, role: inv.role },
+      invited_by: inv.invitedBy?.email ?? null,
+    });
     return inv.org.slug;
   });
+  kickWebhooks();
+  return slug;
 }

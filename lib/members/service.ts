@@ -11,6 +11,8 @@ import { endAllSessions } from "@/lib/auth/sessions";
 import { DomainError } from "@/lib/errors";
 import { orgChanged, tokensChanged } from "@/lib/tokens/events";
 import { revokeTokens } from "@/lib/tokens/revoke";
+import { actorData, emitEvent } from "@/lib/webhooks/events";
+import { kickWebhooks } from "@/lib/webhooks/worker";
 
 const LAST_ADMIN = "An organization needs at least one admin. Make someone else an admin first.";
 
@@ -67,8 +69,15 @@ export async function changeRole(db: PrismaClient, meta: ChangeMeta, membershipI
       target: { type: "user", id: m.userId, label: m.user.email },
       metadata: { from: m.role, to: role },
     });
+    await emitEvent(tx, meta.orgId, "member.role_changed", {
+      member: { name: m.user.name, email: m.user.email, role },
+      from: m.role,
+      to: role,
+      actor: actorData(meta.actor),
+    });
     return updated;
   });
+  kickWebhooks();
   // The member's tokens (and what they minted) act with the member's role: drop cached verifications so the change applies at once.
   orgChanged(meta.orgId);
   return updated;
@@ -83,6 +92,7 @@ export async function removeMember(db: PrismaClient, meta: ChangeMeta, membershi
     return dropMembership(tx, meta, m, "member.removed", `member ${m.user.email} removed`);
   });
   tokensChanged(revoked);
+  kickWebhooks();
 }
 
 /**
@@ -97,11 +107,13 @@ export async function leaveOrg(db: PrismaClient, meta: ChangeMeta, userId: strin
     return dropMembership(tx, meta, m, "member.left", `member ${m.user.email} left`);
   });
   tokensChanged(revoked);
+  kickWebhooks();
 }
 
 type MembershipWithUser = Prisma.MembershipGetPayload<{ include: { user: true } }>;
 
-async function dropMembership(tx: Prisma.TransactionClient, meta: ChangeMeta, m: MembershipWithUser, action: string, reason: string) {
+/** Ends a membership: refuses the last admin, revokes the member's tokens here, audits it, and tells the org's webhooks ("member.removed", with how it ended). */
+async function dropMembership(tx: Prisma.TransactionClient, meta: ChangeMeta, m: MembershipWithUser, action: "member.removed" | "member.left", reason: string) {
   const admins = await lockAdmins(tx, meta.orgId);
   if (m.role === "ADMIN" && admins.length <= 1) throw new DomainError("conflict", LAST_ADMIN);
   await tx.membership.delete({ where: { id: m.id } });
@@ -117,6 +129,12 @@ async function dropMembership(tx: Prisma.TransactionClient, meta: ChangeMeta, m:
     action,
     target: { type: "user", id: m.userId, label: m.user.email },
     metadata: { role: m.role, revokedTokens: revoked.length },
+  });
+  await emitEvent(tx, meta.orgId, "member.removed", {
+    member: { name: m.user.name, email: m.user.email, role: m.role },
+    left: action === "member.left",
+    revoked_tokens: revoked.length,
+    actor: actorData(meta.actor),
   });
   return revoked;
 }

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 
-import { me as meRoute, members as membersRoute, openapi, project as projectRoute, projects as projectsRoute, token as tokenRoute, tokens as tokensRoute } from "@/lib/api/routes/workspace";
+import {
+  me as meRoute,
+  members as membersRoute,
+  openapi,
+  project as projectRoute,
+  projects as projectsRoute,
+  reportLeak as reportLeakRoute,
+  token as tokenRoute,
+  tokens as tokensRoute,
+} from "@/lib/api/routes/workspace";
 import { OPERATIONS } from "@/lib/api/openapi";
 import { createProjectBody, createTokenBody, updateProjectBody } from "@/lib/schemas/workspace-api";
 import { API_PERMISSIONS } from "@/lib/authz";
@@ -16,6 +25,7 @@ const ROUTES: Record<string, JsonObject> = {
   "/app/tokens": tokensRoute,
   "/app/tokens/{id}": tokenRoute,
   "/app/members": membersRoute,
+  "/app/token-leaks": reportLeakRoute,
 };
 
 async function fetchDocument() {

@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { Card, PageHeader } from "@/components/ui/card";
 import { DeleteOrg, RenameOrgForm } from "@/components/orgs/org-forms";
+import { LeakedTokensSettings } from "@/components/settings/leaked-tokens-settings";
 import { orgPage } from "@/lib/auth/session";
+import { leakPolicyOf } from "@/lib/leaks/policy";
 import { orgDeletionFacts } from "@/lib/members/service";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -20,6 +22,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
           change when the name does.
         </p>
       </Card>
+      <LeakedTokensSettings orgSlug={ctx.org.slug} policy={await leakPolicyOf(ctx.db, ctx.org.id)} />
       <Card className="mt-6 border-red-200 p-6">
         <h2 className="text-base font-semibold text-red-700">Delete this organization</h2>
         <div className="mt-2">
