@@ -39,6 +39,7 @@ export default defineConfig({
   test: {
     environment: "node",
     include: ["tests/**/*.test.ts"],
+    setupFiles: ["tests/support/setup-env.ts"],
     exclude: ["**/node_modules/**", ".next/**", "e2e/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

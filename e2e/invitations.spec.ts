@@ -24,14 +24,21 @@ test.describe("invitations and roles", () => {
 
     // The "Copy link" button puts the same link on the clipboard.
     await context.grantPermissions(["clipboard-read", "clipboard-write"]);
-    await page.getByRole("button", { name: "Copy link" }).click();
+    await page.getByRole("button", { name: "Copy link", exact: true }).click();
     await expect(page.getByRole("button", { name: "Copied" })).toBeVisible();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
 
-    // The invitation is listed as pending.
+    // The invitation is listed as pending, and its link can be copied again and resent.
     await page.reload();
     const pending = page.getByRole("row").filter({ hasText: account.email });
     await expect(pending).toContainText("Developer");
+    await expect(pending).toContainText("Acme Admin");
+    await page.evaluate(() => navigator.clipboard.writeText(""));
+    await pending.getByRole("button", { name: `Copy link for ${account.email}` }).click();
+    await expect(pending.getByText("Link copied.")).toBeVisible();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+    await pending.getByRole("button", { name: `Resend invitation to ${account.email}` }).click();
+    await expect(pending.getByText(`Sent again to ${account.email}; valid for another 7 days.`)).toBeVisible();
     await expect(page.getByRole("button", { name: `Revoke invitation for ${account.email}` })).toBeVisible();
 
     const invitee = await acceptAsNewUser(browser, link, account);
@@ -57,6 +64,13 @@ test.describe("invitations and roles", () => {
       // The link was single-use.
       await p.goto(link);
       await expect(p.getByRole("heading", { name: "Invitation not valid" })).toBeVisible();
+
+      // The invitation reached the invitee's mailbox twice (sent, then resent), with the same link.
+      await p.goto("/mailbox");
+      const mails = p.getByRole("link", { name: /Acme Admin invited you to Acme Inc\. on Keysmith/ });
+      await expect(mails).toHaveCount(2);
+      await mails.first().click();
+      await expect(p.getByText(`Accept the invitation: ${link}`)).toBeAttached();
     } finally {
       await invitee.context.close();
     }

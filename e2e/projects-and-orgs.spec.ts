@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ACME, createProject, orgSwitcher, projectCell, sidebarNav, signInAsAdmin, unique } from "./support/flows";
+import { ACME, acceptAsNewUser, createProject, formAlert, invite, newAccount, orgSwitcher, projectCell, sidebarNav, signInAsAdmin, unique } from "./support/flows";
 
 const DUPLICATE = "A project with this name already exists in this organization.";
 
@@ -60,6 +60,23 @@ test.describe("projects and organizations", () => {
     await expect(projectCell(page, "Website")).toBeVisible();
   });
 
+  test("a dropped connection while saving keeps the form and says so; saving again works", async ({ page }) => {
+    await signInAsAdmin(page);
+    await page.goto(`/o/${ACME.slug}/projects`);
+    const name = unique("Offline project");
+    // Server actions POST to the page's own URL with a Next-Action header: drop exactly those.
+    await page.route(`**/o/${ACME.slug}/projects`, (route) => (route.request().method() === "POST" ? route.abort("internetdisconnected") : route.continue()));
+    await page.getByLabel("New project name").fill(name);
+    await page.getByRole("button", { name: "Create project" }).click();
+    await expect(formAlert(page)).toContainText("Keysmith did not answer");
+    await expect(page.getByLabel("New project name")).toHaveValue(name);
+    await expect(page.getByRole("heading", { level: 1, name: "Projects" })).toBeVisible();
+
+    await page.unroute(`**/o/${ACME.slug}/projects`);
+    await page.getByRole("button", { name: "Create project" }).click();
+    await expect(projectCell(page, name)).toBeVisible();
+  });
+
   test("admin creates a second org from the switcher, switches between the two and renames one", async ({ page }) => {
     await signInAsAdmin(page);
     const secondName = `Second Org ${Date.now()}`;
@@ -114,5 +131,46 @@ test.describe("projects and organizations", () => {
     await page.getByRole("button", { name: "Save name" }).click();
     await expect(page.getByText("Use at least 2 characters.")).toBeVisible();
     await expect(orgSwitcher(page, newName)).toBeVisible();
+
+    // Deleting it asks for its slug, then it is gone and acme remains.
+    await page.reload();
+    await page.getByRole("button", { name: "Delete organization" }).click();
+    const confirm = page.getByRole("dialog", { name: `Delete ${newName}?` });
+    const go = confirm.getByRole("button", { name: "Delete organization" });
+    await expect(go).toBeDisabled();
+    await confirm.getByLabel(`Type ${secondSlug} to confirm`).fill(secondSlug);
+    await go.click();
+    await expect(page).not.toHaveURL(new RegExp(secondSlug));
+    const gone = await page.goto(`/o/${secondSlug}`);
+    expect(gone?.status()).toBe(404);
+    await page.goto(`/o/${ACME.slug}`);
+    await orgSwitcher(page, ACME.name).click();
+    await expect(page.getByRole("menuitem", { name: new RegExp(newName) })).toHaveCount(0);
+  });
+
+  test("a member renames themselves and leaves an organization", async ({ page, browser }) => {
+    await signInAsAdmin(page);
+    const account = newAccount("leaver");
+    const link = await invite(page, ACME.slug, account.email, "Developer");
+    const { context, page: member } = await acceptAsNewUser(browser, link, account);
+    try {
+      await member.goto(`/o/${ACME.slug}/account`);
+      const name = unique("Renamed Person");
+      await member.getByLabel("Name", { exact: true }).fill(name);
+      await member.getByRole("button", { name: "Save name" }).click();
+      await expect(member.getByRole("status").filter({ hasText: "Name saved." })).toBeVisible();
+      await expect(member.getByTestId("signed-in-user")).toHaveText(name);
+
+      await member.getByRole("button", { name: `Leave ${ACME.name}` }).click();
+      const confirm = member.getByRole("dialog", { name: `Leave ${ACME.name}?` });
+      await confirm.getByRole("button", { name: "Leave organization" }).click();
+      await expect(member).not.toHaveURL(new RegExp(`/o/${ACME.slug}`));
+      expect((await member.goto(`/o/${ACME.slug}`))?.status()).toBe(404);
+    } finally {
+      await context.close();
+    }
+
+    await page.goto(`/o/${ACME.slug}/members`);
+    await expect(page.getByText(account.email)).toHaveCount(0);
   });
 });

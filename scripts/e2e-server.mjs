@@ -36,6 +36,8 @@ const env = {
   NEXT_TELEMETRY_DISABLED: "1",
   // Background jobs (expiry reminders, retention) every second, so a test sees a reminder without waiting a minute.
   KEYSMITH_JOBS_EVERY_MS: "1000",
+  // The webhook e2e tests run their receiver on this machine: opted in as a self-hoster would.
+  KEYSMITH_UPSTREAM_ALLOW_HOSTS: "127.0.0.1/32",
   // Plain text in the log: an ANSI colour code must never split a secret that a test greps for.
   FORCE_COLOR: "0",
   NO_COLOR: "1",
@@ -48,7 +50,8 @@ if (process.env.DATABASE_URL) {
 } else {
   // The embedded default, as `npm start` runs it: the server makes its own secret in the data dir.
   delete env.NEXTAUTH_SECRET;
-  const dataDir = path.join(os.tmpdir(), "keysmith-e2e");
+  // One directory per port: two checkouts testing side by side (E2E_PORT) must not share a database.
+  const dataDir = path.join(os.tmpdir(), `keysmith-e2e-${PORT}`);
   fs.rmSync(dataDir, { recursive: true, force: true });
   fs.mkdirSync(dataDir, { recursive: true });
   env.KEYSMITH_DATA_DIR = dataDir;

@@ -24,9 +24,10 @@ import { expiryRemindersJob } from "@/lib/jobs/expiry-reminders";
 import { startScheduler } from "@/lib/jobs/scheduler";
 import { usageRetentionJob } from "@/lib/usage/retention";
 import { CLIENT_IP_HEADER, publicOrigin, resolveClientIp } from "@/lib/request-info";
-import { runShutdownHooks } from "@/lib/shutdown";
+import { onShutdown, runShutdownHooks } from "@/lib/shutdown";
 import { startChangeFeed } from "@/lib/tokens/change-feed";
 import { startKnownTokens } from "@/lib/tokens/known-tokens";
+import { startWebhookWorker, stopWebhookWorker } from "@/lib/webhooks/worker";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -66,6 +67,11 @@ async function main() {
   if (process.env.KEYSMITH_OUTBOX_WORKER !== "off") startOutboxWorker();
   // Expiry reminders and usage retention: once per period across all instances (a lease per job).
   if (process.env.KEYSMITH_JOBS !== "off") startScheduler(getDb, [expiryRemindersJob, usageRetentionJob]);
+  if (process.env.KEYSMITH_WEBHOOK_WORKER !== "off") {
+    startWebhookWorker();
+    // A delivery in flight finishes (and is recorded) before exit; one cut short is sent again after its lease.
+    onShutdown("webhooks", stopWebhookWorker);
+  }
   const origin = publicOrigin();
   // Built before taking traffic, so an unknown token is refused without a lookup from the first call.
   const filter = role === "console" ? null : await startKnownTokens(getDb);
@@ -96,7 +102,7 @@ async function main() {
       `  database: ${db.description}${db.applied.length ? ` (applied ${db.applied.join(", ")})` : ""}`,
       `  session secret: ${secretLine(appSecret)}`,
       ...(filter ? [`  known-token filter: ${filter.tokens.toLocaleString("en-US")} tokens, ${(filter.bytes / 2 ** 20).toFixed(1)} MiB, built in ${Math.round(filter.ms)} ms`] : []),
-      ...(db.resealed ? [`  upstream keys sealed again with the current encryption key: ${db.resealed}`] : []),
+      ...(db.resealed ? [`  stored secrets (upstream keys, webhook secrets) sealed again with the current encryption key: ${db.resealed}`] : []),
       `  sign in at ${url}/sign-in as ${db.seed.email}` + passwordHint(db.seed),
     ];
     console.log(lines.join("\n"));

@@ -6,6 +6,7 @@ import { Badge, Card, EmptyState } from "@/components/ui/card";
 import { userPage } from "@/lib/auth/session";
 import { mailProvider } from "@/lib/email/delivery";
 import { mailboxOf } from "@/lib/email/mailbox";
+import { Inbox } from "lucide-react";
 
 export const metadata: Metadata = { title: "Dev mailbox" };
 export const dynamic = "force-dynamic";
@@ -35,7 +36,7 @@ export default async function MailboxPage() {
       </p>
       <div className="mt-6">
         {mails.length === 0 ? (
-          <EmptyState title="No mail yet">Admins receive a notice here whenever a token is created or regenerated.</EmptyState>
+          <EmptyState icon={Inbox} title="No mail yet">Invitations, and the notices admins receive whenever a token is created or regenerated, arrive here.</EmptyState>
         ) : (
           <Card>
             <ul className="divide-y divide-zinc-100">

@@ -3,6 +3,7 @@
 import { signOut } from "next-auth/react";
 import { useState, useTransition } from "react";
 import { signOutEverywhereAction } from "@/lib/actions/account";
+import { callAction } from "@/components/ui/call-action";
 
 /** Ends every session of the user on the server, then this browser's cookie. */
 export function useSignOutEverywhere() {
@@ -10,7 +11,7 @@ export function useSignOutEverywhere() {
   const [error, setError] = useState<string>();
   const run = () =>
     start(async () => {
-      const result = await signOutEverywhereAction({});
+      const result = await callAction(() => signOutEverywhereAction({}));
       if (result.ok) await signOut({ callbackUrl: "/sign-in" });
       else setError(result.error);
     });

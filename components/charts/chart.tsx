@@ -3,7 +3,7 @@
 import dynamic from "next/dynamic";
 import { useId, useState, type ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
-import type { ChartRow, PlotProps } from "./types";
+import type { PlotProps } from "./types";
 
 export type { ChartRow, ChartSeries } from "./types";
 

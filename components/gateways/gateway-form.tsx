@@ -8,7 +8,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { ChoiceCard, FormError, TextAreaField, TextField } from "@/components/ui/field";
 import { useFormAction } from "@/components/ui/use-form-action";
 import type { GatewayView } from "@/lib/gateways/service";
-import { gatewayInput, gatewayUpdate } from "@/lib/schemas/gateways";
+import { gatewayInput, gatewayUpdate, UPSTREAM_LABELS } from "@/lib/schemas/gateways";
 import { slugify } from "@/lib/schemas/orgs";
 
 /** Create or configure a gateway (admins). An existing upstream key is never shown: only replaced. */
@@ -72,8 +72,8 @@ function GatewayForm({ orgSlug, gateway, onDone }: { orgSlug: string; gateway?: 
         <div className="mt-2 grid gap-2 sm:grid-cols-2">
           {(
             [
-              ["ECHO", "Echo (built in)", "Answers by echoing the last message. No network; for development and tests."],
-              ["ANTHROPIC", "Anthropic-compatible", "Forwards to any HTTP endpoint that speaks Anthropic's Messages API."],
+              ["ECHO", UPSTREAM_LABELS.ECHO, "Answers by echoing the last message. No network; for development and tests."],
+              ["ANTHROPIC", UPSTREAM_LABELS.ANTHROPIC, "Forwards to any HTTP endpoint that speaks Anthropic's Messages API."],
             ] as const
           ).map(([value, label, help]) => (
             <ChoiceCard key={value} name="upstreamType" value={value} checked={type === value} onChange={() => setType(value)} label={label} help={help} />

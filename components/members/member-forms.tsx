@@ -1,7 +1,7 @@
 "use client";
 
 import { useRef, useState, useTransition } from "react";
-import { inviteMemberAction, revokeInvitationAction } from "@/lib/actions/invitations";
+import { invitationLinkAction, inviteMemberAction, resendInvitationAction, revokeInvitationAction } from "@/lib/actions/invitations";
 import { changeRoleAction, removeMemberAction } from "@/lib/actions/members";
 import { inviteInput } from "@/lib/schemas/members";
 import { Button } from "@/components/ui/button";
@@ -11,6 +11,7 @@ import { FormError, SelectField, TextField } from "@/components/ui/field";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES } from "@/lib/authz";
 import type { Role } from "@/lib/generated/prisma/enums";
+import { callAction } from "@/components/ui/call-action";
 
 function RoleOptions() {
   return ROLES.map((r) => (
@@ -42,14 +43,15 @@ export function InviteMemberForm({ orgSlug }: { orgSlug: string }) {
       {link && state?.ok && (
         <div role="status" className="rounded-md border border-emerald-200 bg-emerald-50 p-4 text-sm text-emerald-900">
           <p>
-            Invitation created for <strong>{state.data.email}</strong>. Send them this link (valid for 7 days):
+            Invitation e-mailed to <strong>{state.data.email}</strong> (valid for 7 days).
+            {state.data.replaced && " It replaces the invitation sent earlier: that link no longer works."} You can also share the link yourself:
           </p>
           <div className="mt-2 flex gap-2">
             <input
               aria-label="Invitation link"
               readOnly
               value={link}
-              className="min-w-0 flex-1 rounded-md border border-emerald-300 bg-white px-3 py-1.5 font-mono text-xs"
+              className="min-w-0 flex-1 rounded-md border border-emerald-300 bg-white px-3 py-1.5 font-mono text-xs text-zinc-900"
               onFocus={(e) => e.currentTarget.select()}
             />
             <CopyButton text={link} label="Copy link" />
@@ -85,7 +87,7 @@ export function RoleSelect({ orgSlug, membershipId, role, name }: { orgSlug: str
   };
   const apply = (next: Role) =>
     start(async () => {
-      const result = await changeRoleAction(orgSlug, { id: membershipId, role: next });
+      const result = await callAction(() => changeRoleAction(orgSlug, { id: membershipId, role: next }));
       if (result.ok) saved(next);
       else setError(result.error);
     });
@@ -151,15 +153,62 @@ export function RemoveMemberButton({ orgSlug, membershipId, name }: { orgSlug: s
   );
 }
 
-export function RevokeInvitationButton({ orgSlug, id, email }: { orgSlug: string; id: string; email: string }) {
-  const { state, onSubmit, pending } = useFormAction(revokeInvitationAction.bind(null, orgSlug));
+/** A pending invitation's actions: copy its link again, e-mail it again (another 7 days), revoke it. */
+export function InvitationActions({ orgSlug, id, email }: { orgSlug: string; id: string; email: string }) {
+  const [pending, start] = useTransition();
+  const [notice, setNotice] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [shown, setShown] = useState<string>();
+  const [revoking, setRevoking] = useState(false);
+  const run = (work: () => Promise<void>) => {
+    setNotice(undefined);
+    setError(undefined);
+    start(work);
+  };
+  const copy = () =>
+    run(async () => {
+      const result = await callAction(() => invitationLinkAction(orgSlug, { id }));
+      if (!result.ok) return setError(result.error);
+      const link = `${window.location.origin}${result.data.path}`;
+      // The clipboard may refuse after the round trip (no user gesture left): then show the link to copy by hand.
+      const copied = await navigator.clipboard?.writeText(link).then(() => true, () => false);
+      if (copied) setNotice("Link copied.");
+      else setShown(link);
+    });
+  const resend = () =>
+    run(async () => {
+      const result = await callAction(() => resendInvitationAction(orgSlug, { id }));
+      if (!result.ok) return setError(result.error);
+      setNotice(result.data.renewed ? `Sent to ${email} with a new link; the old one no longer works.` : `Sent again to ${email}; valid for another 7 days.`);
+    });
   return (
-    <form onSubmit={onSubmit}>
-      <input type="hidden" name="id" value={id} />
-      <Button type="submit" variant="ghost" size="sm" disabled={pending} aria-label={`Revoke invitation for ${email}`}>
-        Revoke
-      </Button>
-      {state && !state.ok && <span className="text-xs text-red-600">{state.error}</span>}
-    </form>
+    <div className="flex flex-col items-stretch gap-1 sm:items-end">
+      <div className="flex flex-wrap gap-1 sm:justify-end">
+        <Button variant="ghost" size="sm" disabled={pending} onClick={copy} aria-label={`Copy link for ${email}`}>
+          Copy link
+        </Button>
+        <Button variant="ghost" size="sm" disabled={pending} onClick={resend} aria-label={`Resend invitation to ${email}`}>
+          Resend
+        </Button>
+        <Button variant="ghost" size="sm" className="text-red-700" disabled={pending} onClick={() => setRevoking(true)} aria-label={`Revoke invitation for ${email}`}>
+          Revoke
+        </Button>
+      </div>
+      <p aria-live="polite" className="text-xs">
+        {notice && <span className="text-emerald-700">{notice}</span>}
+        {error && <span className="text-red-700">{error}</span>}
+      </p>
+      {shown && <input aria-label={`Invitation link for ${email}`} readOnly value={shown} onFocus={(e) => e.currentTarget.select()} className="w-full rounded-md border border-zinc-300 bg-white px-2 py-1 font-mono text-xs text-zinc-900" />}
+      <ConfirmDialog
+        open={revoking}
+        onOpenChange={setRevoking}
+        title={`Revoke the invitation for ${email}?`}
+        description="Its link stops working at once. You can invite the address again later."
+        confirmLabel="Revoke invitation"
+        pendingLabel="Revoking…"
+        confirm={() => revokeInvitationAction(orgSlug, { id })}
+        onDone={() => setRevoking(false)}
+      />
+    </div>
   );
 }

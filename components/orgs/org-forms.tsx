@@ -2,7 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useFormAction } from "@/components/ui/use-form-action";
-import { createOrgAction, renameOrgAction } from "@/lib/actions/orgs";
+import { useState } from "react";
+import { createOrgAction, deleteOrgAction, renameOrgAction } from "@/lib/actions/orgs";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { orgInput } from "@/lib/schemas/orgs";
 import { Button } from "@/components/ui/button";
 import { FormError, FormOutcome, TextField } from "@/components/ui/field";
@@ -41,5 +43,46 @@ export function RenameOrgForm({ orgSlug, name }: { orgSlug: string; name: string
         {pending ? "Saving…" : "Save name"}
       </Button>
     </form>
+  );
+}
+
+/**
+ * The danger zone: deleting the org, typed slug, only for its last admin (with
+ * other admins left the button explains why it is not offered).
+ */
+export function DeleteOrg({ orgSlug, orgName, otherAdmins, tokens }: { orgSlug: string; orgName: string; otherAdmins: number; tokens: number }) {
+  const [open, setOpen] = useState(false);
+  const router = useRouter();
+  return (
+    <div className="space-y-3">
+      <p className="text-sm text-zinc-600">
+        Deletes {orgName} with its {tokens === 1 ? "token" : `${tokens.toLocaleString("en-US")} tokens`} (they stop working at once), projects, gateways,
+        members and audit log. This cannot be undone.
+      </p>
+      {otherAdmins > 0 ? (
+        <p className="text-sm text-zinc-700">
+          Only the organization&apos;s last admin can delete it: {otherAdmins === 1 ? "1 other admin remains" : `${otherAdmins} other admins remain`}.
+        </p>
+      ) : (
+        <Button variant="danger" onClick={() => setOpen(true)}>
+          Delete organization
+        </Button>
+      )}
+      <ConfirmDialog
+        open={open}
+        onOpenChange={setOpen}
+        title={`Delete ${orgName}?`}
+        description={`Every token (${tokens.toLocaleString("en-US")}) stops working at once, and everything in the organization is deleted for good.`}
+        typed={orgSlug}
+        confirmLabel="Delete organization"
+        pendingLabel="Deleting…"
+        confirm={(typed) => deleteOrgAction(orgSlug, { confirm: typed })}
+        onDone={() => {
+          setOpen(false);
+          router.push("/");
+          router.refresh();
+        }}
+      />
+    </div>
   );
 }

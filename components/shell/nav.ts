@@ -1,3 +1,4 @@
+import { BookOpen, Building2, FolderKanban, KeyRound, LayoutDashboard, Network, ScrollText, Settings, Users, Webhook, type LucideIcon } from "lucide-react";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { can } from "@/lib/authz";
 
@@ -17,7 +18,23 @@ export function navItems(role: Role): NavItem[] {
     { label: "Projects", path: "/projects", show: true },
     { label: "Members", path: "/members", show: true },
     { label: "Audit log", path: "/audit", show: can(role, "audit:read") },
+    { label: "Webhooks", path: "/webhooks", show: can(role, "org:manage") },
     { label: "Settings", path: "/settings", show: can(role, "org:manage") },
+    { label: "API reference", path: "/api-reference", show: true },
   ];
   return items.filter((i) => i.show).map(({ label, path }) => ({ label, path }));
 }
+
+/** Each section's icon, by path (icons are components: the client picks them, the server sends paths). */
+export const NAV_ICONS: Record<string, LucideIcon> = {
+  "": LayoutDashboard,
+  "/tokens/workspace": KeyRound,
+  "/gateways": Network,
+  "/tokens/organization": Building2,
+  "/projects": FolderKanban,
+  "/members": Users,
+  "/audit": ScrollText,
+  "/webhooks": Webhook,
+  "/settings": Settings,
+  "/api-reference": BookOpen,
+};

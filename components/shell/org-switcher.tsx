@@ -1,6 +1,7 @@
 "use client";
 
 import * as Menu from "@radix-ui/react-dropdown-menu";
+import { ChevronsUpDown, Plus } from "lucide-react";
 import Link from "next/link";
 import { ROLE_LABELS } from "@/lib/authz";
 import type { Role } from "@/lib/generated/prisma/enums";
@@ -13,9 +14,9 @@ export interface OrgChoice {
 
 export function OrgSwitcher({ current, orgs }: { current: OrgChoice; orgs: OrgChoice[] }) {
   return (
-    <Menu.Root>
+    // Not modal: a modal menu hides the page from screen readers while its links stay focusable (axe: aria-hidden-focus).
+    <Menu.Root modal={false}>
       <Menu.Trigger
-        aria-label={`Organization: ${current.name}. Switch organization`}
         className="flex w-full items-center justify-between gap-2 rounded-md border border-zinc-700 bg-zinc-800/60 px-3 py-2 text-left text-sm text-white hover:bg-zinc-800"
       >
         <span className="min-w-0">
@@ -23,10 +24,9 @@ export function OrgSwitcher({ current, orgs }: { current: OrgChoice; orgs: OrgCh
           <span className="block truncate text-xs text-zinc-400">
             {current.slug} · {ROLE_LABELS[current.role]}
           </span>
+          <span className="sr-only">, switch organization</span>
         </span>
-        <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4 shrink-0 text-zinc-400" fill="currentColor">
-          <path d="M10 3l4 5H6l4-5zm0 14l-4-5h8l-4 5z" />
-        </svg>
+        <ChevronsUpDown aria-hidden className="size-4 shrink-0 text-zinc-400" />
       </Menu.Trigger>
       <Menu.Portal>
         <Menu.Content
@@ -52,7 +52,8 @@ export function OrgSwitcher({ current, orgs }: { current: OrgChoice; orgs: OrgCh
           ))}
           <Menu.Separator className="my-1 h-px bg-zinc-200" />
           <Menu.Item asChild>
-            <Link href="/orgs/new" className="block rounded-md px-2 py-1.5 text-sm text-zinc-800 outline-none data-[highlighted]:bg-zinc-100">
+            <Link href="/orgs/new" className="flex items-center gap-2 rounded-md px-2 py-1.5 text-sm text-zinc-800 outline-none data-[highlighted]:bg-zinc-100">
+              <Plus aria-hidden className="size-4 text-zinc-500" />
               Create organization
             </Link>
           </Menu.Item>

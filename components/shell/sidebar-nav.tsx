@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
-import type { NavItem } from "./nav";
+import { NAV_ICONS, type NavItem } from "./nav";
 
 export function SidebarNav({ orgSlug, items, onNavigate }: { orgSlug: string; items: NavItem[]; onNavigate?: () => void }) {
   const pathname = usePathname();
@@ -13,6 +13,7 @@ export function SidebarNav({ orgSlug, items, onNavigate }: { orgSlug: string; it
       {items.map((item) => {
         const href = base + item.path;
         const active = item.path === "" ? pathname === base : pathname === href || pathname.startsWith(`${href}/`);
+        const Icon = NAV_ICONS[item.path];
         return (
           <Link
             key={item.path}
@@ -20,10 +21,11 @@ export function SidebarNav({ orgSlug, items, onNavigate }: { orgSlug: string; it
             onClick={onNavigate}
             aria-current={active ? "page" : undefined}
             className={cn(
-              "flex items-center rounded-md px-3 py-2 text-sm font-medium transition-colors",
+              "flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium transition-colors",
               active ? "bg-zinc-800 text-white" : "text-zinc-300 hover:bg-zinc-800/60 hover:text-white",
             )}
           >
+            {Icon && <Icon aria-hidden className={cn("size-4 shrink-0", active ? "text-white" : "text-zinc-400")} />}
             {item.label}
           </Link>
         );

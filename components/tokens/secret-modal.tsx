@@ -4,6 +4,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { CodeBlock } from "@/components/ui/code-block";
 import { Dialog } from "@/components/ui/dialog";
+import type { Snippet } from "@/lib/snippets";
 
 /** A secret kept where it can be wiped: blanking `value` in place leaves no copy in React's retained renders, props or closures. */
 export interface SecretHolder {
@@ -24,8 +25,30 @@ export function wipeSecret(holder: SecretHolder): void {
   holder.value = "";
 }
 
+/** What the secret is, in the modal's words: a token's (the default) or another secret's, such as a webhook signing secret. */
+export interface SecretWording {
+  /** "Token created", "Signing secret rotated" */
+  title: string;
+  /** "Your new token" */
+  label: string;
+  /** "this token", for "You will not see … again." */
+  noun: string;
+  /** After a rotation: what became of the previous secret (`until`: the overlap's end, "2026-11-23 19:07"; null: none). */
+  previous(until: string | null): string;
+  /** Above the snippets: "Try it" for a token. */
+  snippetsTitle?: string;
+}
+
+const TOKEN_WORDING = (regenerated: boolean): SecretWording => ({
+  title: regenerated ? "Token regenerated" : "Token created",
+  label: "Your new token",
+  noun: "this token",
+  previous: (until) => (until ? `The previous secret keeps working until ${until} UTC.` : "The previous secret has stopped working."),
+});
+
 /**
- * The show-once modal. The secret exists only in the holder while this is
+ * The show-once modal, for every secret the console hands out once (tokens,
+ * webhook signing secrets). The secret exists only in the holder while this is
  * open; closing wipes it, and nothing else (URL, query cache, storage, later
  * page loads) ever held it. Only the close button closes it: not Escape, not
  * a click outside.
@@ -35,17 +58,23 @@ export function SecretModal({
   tokenName,
   regenerated,
   previousValidUntil,
-  usage,
+  snippets,
+  wording,
   onClose,
 }: {
   secret: SecretHolder;
+  /** What the secret belongs to (a token's or an endpoint's name). */
   tokenName: string;
   regenerated?: boolean;
   /** After a regeneration with an overlap: until when the old secret keeps working. */
   previousValidUntil?: string | null;
-  usage?: string;
+  /** Ready-to-run code for this token, made from the secret while the modal is open (gone with it). */
+  snippets?: (secret: string) => Snippet[];
+  /** Defaults to a token's words. */
+  wording?: SecretWording;
   onClose: () => void;
 }) {
+  const words = wording ?? TOKEN_WORDING(Boolean(regenerated));
   const [copied, setCopied] = useState(false);
   const close = () => {
     wipeSecret(secret);
@@ -56,7 +85,7 @@ export function SecretModal({
       open
       onOpenChange={(open) => !open && close()}
       dismissible={false}
-      title={regenerated ? "Token regenerated" : "Token created"}
+      title={words.title}
       description={
         <>
           Copy the secret for <strong>{tokenName}</strong> now.
@@ -65,15 +94,12 @@ export function SecretModal({
     >
       <div className="space-y-4">
         <div role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          You will not see this token again. Store it somewhere safe, such as a secrets manager.
-          {regenerated &&
-            (previousValidUntil
-              ? ` The previous secret keeps working until ${previousValidUntil.replace("T", " ").slice(0, 16)} UTC.`
-              : " The previous secret has stopped working.")}
+          You will not see {words.noun} again. Store it somewhere safe, such as a secrets manager.
+          {regenerated && ` ${words.previous(previousValidUntil ? previousValidUntil.replace("T", " ").slice(0, 16) : null)}`}
         </div>
         <div>
           <label htmlFor="issued-secret" className="block text-sm font-medium text-zinc-800">
-            Your new token
+            {words.label}
           </label>
           <div className="mt-1.5 flex gap-2">
             <input
@@ -93,9 +119,12 @@ export function SecretModal({
             </Button>
           </div>
         </div>
-        {usage && (
+        {snippets && secret.value && (
           <div>
-            <CodeBlock label="Try it" code={usage} />
+            <p className="text-sm font-medium text-zinc-800">{words.snippetsTitle ?? "Try it"}</p>
+            {snippets(secret.value).map((s) => (
+              <CodeBlock key={s.label} label={s.label} code={s.code} />
+            ))}
           </div>
         )}
         <div className="flex justify-end">

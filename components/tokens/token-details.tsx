@@ -14,8 +14,10 @@ import { TokenUsagePanel } from "@/components/usage/token-usage";
 import { RulesFields } from "./rules-fields";
 import type { ConsoleToken } from "@/lib/tokens/console";
 import { CreatedBy, TokenScope } from "./token-scope";
-import { ExactDate, RelativeTime, StatusBadge } from "./token-bits";
+import { ExactDate, ExpiryDate, RelativeTime, StatusBadge } from "./token-bits";
 import { tokenDetailsKey, useTokenDetails } from "./use-token-details";
+import { callAction } from "@/components/ui/call-action";
+import { useReturnFocus } from "@/components/ui/use-return-focus";
 
 const ACTION_LABELS: Record<string, string> = {
   "token.created": "Created",
@@ -125,13 +127,14 @@ export function TokenDetails({
     onChanged?.();
   };
   const { data, isError } = useTokenDetails(orgSlug, tokenId);
+  const returnFocus = useReturnFocus(true);
   const t = data?.token ?? token;
   if (!t) {
     return (
       <RadixDialog.Root open onOpenChange={(o) => !o && onClose()}>
         <RadixDialog.Portal>
-          <RadixDialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/30" />
-          <RadixDialog.Content className="fixed inset-y-0 right-0 z-50 w-full max-w-2xl bg-white p-6 shadow-xl focus:outline-none">
+          <RadixDialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+          <RadixDialog.Content onCloseAutoFocus={returnFocus} className="fixed inset-y-0 right-0 z-50 w-full max-w-2xl bg-white p-6 shadow-xl focus:outline-none">
             <RadixDialog.Title className="text-lg font-semibold text-zinc-900">Token</RadixDialog.Title>
             <RadixDialog.Description className="mt-2 text-sm text-zinc-600">
               {isError ? "This token does not exist or you cannot see it." : "Loading…"}
@@ -144,8 +147,8 @@ export function TokenDetails({
   return (
     <RadixDialog.Root open onOpenChange={(o) => !o && onClose()}>
       <RadixDialog.Portal>
-        <RadixDialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/30" />
-        <RadixDialog.Content className="fixed inset-y-0 right-0 z-50 w-full max-w-2xl overflow-y-auto bg-white p-4 shadow-xl focus:outline-none sm:p-6">
+        <RadixDialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+        <RadixDialog.Content onCloseAutoFocus={returnFocus} className="fixed inset-y-0 right-0 z-50 w-full max-w-2xl overflow-y-auto bg-white p-4 shadow-xl focus:outline-none sm:p-6">
           <div className="flex items-start justify-between gap-4">
             <div className="min-w-0">
               <RadixDialog.Title className="break-words text-lg font-semibold text-zinc-900">{t.name}</RadixDialog.Title>
@@ -187,9 +190,19 @@ export function TokenDetails({
             <Row label="Scope"><TokenScope token={t} /></Row>
             <Row label="Created by"><CreatedBy token={t} /></Row>
             <Row label="Created"><ExactDate iso={t.createdAt} /></Row>
-            <Row label="Expires"><ExactDate iso={t.expiresAt} /></Row>
+            <Row label="Expires"><ExpiryDate iso={t.expiresAt} /></Row>
             {t.regeneratedAt && <Row label="Regenerated"><RelativeTime iso={t.regeneratedAt} /></Row>}
             {t.revokedAt && <Row label="Revoked"><RelativeTime iso={t.revokedAt} /></Row>}
+            {t.leak && (
+              <Row label="Leaked">
+                <span className="text-red-700">
+                  Reported <RelativeTime iso={t.leak.at} />
+                  {t.leak.by && <> by {t.leak.by}</>}
+                </span>
+                <span className="mt-0.5 block break-all text-xs text-zinc-600">{t.leak.url ? <>Found at {t.leak.url}</> : "Where it was found was not given."}</span>
+                {t.status !== "REVOKED" && <span className="mt-1 block text-xs text-zinc-600">It still works: revoke it, or regenerate it (the leaked secret stops at once).</span>}
+              </Row>
+            )}
             <Row label="Last used">
               <RelativeTime iso={t.lastUsedAt} />
               {t.lastUsedIp && <span className="ml-2 font-mono text-xs text-zinc-500">from {t.lastUsedIp}</span>}
@@ -207,7 +220,7 @@ export function TokenDetails({
                     disabled={pending}
                     onClick={() =>
                       start(async () => {
-                        const result = await endOverlapAction(orgSlug, { id: t.id });
+                        const result = await callAction(() => endOverlapAction(orgSlug, { id: t.id }));
                         if (result.ok) changed();
                         else setError(result.error);
                       })

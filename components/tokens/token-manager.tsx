@@ -19,10 +19,13 @@ import { ExpiryFields } from "./expiry-fields";
 import { ListControls } from "./token-list-controls";
 import { RevokeDialog } from "./revoke-dialog";
 import { SecretModal, takeSecret, type SecretHolder } from "./secret-modal";
-import { ExactDate, RelativeTime, StatusBadge } from "./token-bits";
+import { ExactDate, ExpiryDate, RelativeTime, StatusBadge } from "./token-bits";
 import { TokenDetails } from "./token-details";
 import { TokenRowActions, type RowIntent } from "./token-row-actions";
 import { CreatedBy, HygieneBadges, RuleBadges, TokenScope } from "./token-scope";
+import { callAction } from "@/components/ui/call-action";
+import { gatewaySnippets, workspaceSnippets, type Snippet } from "@/lib/snippets";
+import { KeyRound } from "lucide-react";
 
 const REFRESH_MS = 4_000;
 
@@ -76,13 +79,14 @@ export function TokenManager({
   const queryClient = useQueryClient();
   // A link such as the admins' e-mail may name a token (?token=<id>): open its details.
   const linked = search.get("token");
-  const [open, setOpen] = useState<Open>(() => (linked ? { type: "details", id: linked } : null));
+  // …and ?new=1 (the command palette's "Create a token") opens the create dialog.
+  const [open, setOpen] = useState<Open>(() => (linked ? { type: "details", id: linked } : create && search.get("new") === "1" ? { type: "create" } : null));
   const [notice, setNotice] = useState<string>();
   const [error, setError] = useState<string>();
   const [, startTransition] = useTransition();
 
   const queryKey = ["tokens", orgSlug, kind, gatewaySlug ?? "", listSearch(query).toString()];
-  const { data } = useQuery({
+  const { data, isRefetchError, dataUpdatedAt } = useQuery({
     queryKey,
     queryFn: async (): Promise<ConsoleTokenPage> => {
       const params = listSearch(query);
@@ -121,7 +125,7 @@ export function TokenManager({
       void navigator.clipboard.writeText(token.prefix).then(() => setNotice(`Copied prefix ${token.prefix}`));
     } else if (intent === "activate" || intent === "deactivate") {
       startTransition(async () => {
-        const result = await setTokenActiveAction(orgSlug, { id: token.id, active: intent === "activate" });
+        const result = await callAction(() => setTokenActiveAction(orgSlug, { id: token.id, active: intent === "activate" }));
         if (result.ok) setNotice(`${token.name} ${intent === "activate" ? "activated" : "deactivated"}.`);
         else setError(result.error);
         await refresh();
@@ -167,10 +171,15 @@ export function TokenManager({
       <div aria-live="polite">
         {notice && <p className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">{notice}</p>}
         <FormError message={error} />
+        {isRefetchError && (
+          <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            Could not refresh the list: showing it as of {new Date(dataUpdatedAt).toLocaleTimeString("en-GB")}. Retrying every few seconds.
+          </p>
+        )}
       </div>
 
       {data.items.length === 0 ? (
-        <EmptyState title={filtered ? "No tokens match" : "No tokens yet"}>
+        <EmptyState icon={KeyRound} title={filtered ? "No tokens match" : "No tokens yet"}>
           {filtered ? "Try another search or filter." : create ? "Create one to call the API." : null}
         </EmptyState>
       ) : (
@@ -228,7 +237,7 @@ export function TokenManager({
           tokenName={open.token.name}
           regenerated={open.regenerated}
           previousValidUntil={open.token.previous?.validUntil}
-          usage={usageSnippet(kind, orgSlug)}
+          snippets={(secret) => snippetsFor(kind, orgSlug, secret, create?.gatewayModels?.[0])}
           onClose={() => setOpen(null)}
         />
       )}
@@ -304,7 +313,7 @@ const TokenRow = memo(function TokenRow({
           <span className="block text-xs text-zinc-500">by <CreatedBy token={t} /></span>
         </div>
       </Cell>
-      <Cell label="Expires" className="hidden whitespace-nowrap text-zinc-600 md:table-cell"><ExactDate iso={t.expiresAt} /></Cell>
+      <Cell label="Expires" className="hidden whitespace-nowrap text-zinc-600 md:table-cell"><ExpiryDate iso={t.expiresAt} /></Cell>
       <Cell label="Last used" className="hidden whitespace-nowrap text-zinc-600 sm:table-cell"><RelativeTime iso={t.lastUsedAt} /></Cell>
       <Cell label="Usage" align="right" className="hidden tabular-nums text-zinc-900 sm:table-cell" data-testid="usage-count">{t.usageCount.toLocaleString("en-US")}</Cell>
       <Cell label="Status"><StatusBadge status={t.status} /></Cell>
@@ -361,10 +370,8 @@ function RegenerateDialog({
   );
 }
 
-function usageSnippet(kind: KindSlug, orgSlug: string): string {
-  const origin = typeof window === "undefined" ? "" : window.location.origin;
-  if (kind === "gateway") {
-    return `curl ${origin}/api/gpt/v1/models \\\n  -H "x-api-key: $KEYSMITH_TOKEN"`;
-  }
-  return `curl ${origin}/api/v1/app/me \\\n  -H "Authorization: Bearer $KEYSMITH_TOKEN" \\\n  -H "x-org: ${orgSlug}"`;
+/** The show-once modal's snippets: the secret in place, ready to run. */
+function snippetsFor(kind: KindSlug, orgSlug: string, secret: string, model = "your-model"): Snippet[] {
+  const origin = window.location.origin;
+  return kind === "gateway" ? gatewaySnippets(origin, model, secret) : workspaceSnippets(origin, orgSlug, secret);
 }

@@ -13,7 +13,8 @@ const DANGER_ITEM = `${ITEM_BASE} text-red-700 data-[highlighted]:bg-red-50`;
 export function TokenRowActions({ token, onIntent }: { token: ConsoleToken; onIntent: (intent: RowIntent) => void }) {
   const a = token.actions;
   return (
-    <Menu.Root>
+    // Not modal: a modal menu hides the page from screen readers while its links stay focusable (axe: aria-hidden-focus).
+    <Menu.Root modal={false}>
       <Menu.Trigger
         aria-label={`Actions for ${token.name}`}
         className="rounded-md px-2 py-1 text-sm font-medium text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 data-[state=open]:bg-zinc-100"

@@ -60,6 +60,20 @@ export function CreatedBy({ token }: { token: Pick<ShownToken, "createdBy" | "cr
 }
 
 /** A small badge per active rule, so a glance at the list shows which tokens are fenced in. */
+/** "Leaked", in red, when a leak report names the token's current secret (where and when on hover and in the details). */
+export function LeakBadge({ leak }: { leak: ShownToken["leak"] }) {
+  if (!leak) return null;
+  const when = leak.at.replace("T", " ").slice(0, 16);
+  return (
+    <span
+      title={`Reported leaked ${when} UTC${leak.url ? ` at ${leak.url}` : ""}${leak.by ? ` by ${leak.by}` : ""}`}
+      className="rounded bg-red-50 px-1.5 py-0.5 text-[11px] font-medium text-red-700 ring-1 ring-inset ring-red-200"
+    >
+      Leaked
+    </span>
+  );
+}
+
 export function RuleBadges({ token }: { token: ShownToken }) {
   const badges: Array<[string, string]> = [];
   if (token.previous) badges.push(["Overlap", `Previous secret ${token.previous.masked} valid until ${token.previous.validUntil.replace("T", " ").slice(0, 16)} UTC`]);
@@ -72,9 +86,10 @@ export function RuleBadges({ token }: { token: ShownToken }) {
       `${(token.monthTokens ?? 0).toLocaleString("en-US")} of ${token.monthlyTokenBudget.toLocaleString("en-US")} tokens this month`,
     ]);
   }
-  if (badges.length === 0) return null;
+  if (badges.length === 0 && !token.leak) return null;
   return (
     <div className="mt-1 flex flex-wrap gap-1">
+      <LeakBadge leak={token.leak} />
       {badges.map(([label, title]) => (
         <span key={label} title={title} className="rounded bg-amber-50 px-1.5 py-0.5 text-[11px] font-medium text-amber-800 ring-1 ring-inset ring-amber-200">
           {label}

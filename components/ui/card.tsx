@@ -1,3 +1,4 @@
+import type { LucideIcon } from "lucide-react";
 import type { ReactNode } from "react";
 import { cn } from "./cn";
 
@@ -17,11 +18,18 @@ export function PageHeader({ title, description, actions }: { title: string; des
   );
 }
 
-export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+/** What an empty list says: what would be here, and the next step (an action, a link to the docs). */
+export function EmptyState({ title, children, icon: Icon, action }: { title: string; children?: ReactNode; icon?: LucideIcon; action?: ReactNode }) {
   return (
     <div className="rounded-lg border border-dashed border-zinc-300 bg-white px-6 py-12 text-center">
+      {Icon && (
+        <span className="mx-auto mb-3 flex size-10 items-center justify-center rounded-full bg-zinc-100">
+          <Icon aria-hidden className="size-5 text-zinc-500" />
+        </span>
+      )}
       <p className="text-sm font-medium text-zinc-900">{title}</p>
-      {children && <div className="mt-1 text-sm text-zinc-500">{children}</div>}
+      {children && <div className="mx-auto mt-1 max-w-md text-sm text-zinc-600">{children}</div>}
+      {action && <div className="mt-4 flex justify-center gap-2">{action}</div>}
     </div>
   );
 }

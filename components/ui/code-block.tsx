@@ -14,7 +14,7 @@ export function CodeBlock({ label, code }: { label: string; code: string }) {
       <pre
         tabIndex={0}
         aria-label={`${label} snippet`}
-        className="mt-1 overflow-x-auto rounded-md bg-zinc-900 p-3 font-mono text-xs leading-relaxed text-zinc-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
+        className="keep-palette mt-1 overflow-x-auto rounded-md bg-zinc-900 p-3 font-mono text-xs leading-relaxed text-zinc-100 focus:outline-none focus:ring-2 focus:ring-brand-500"
       >
         {code}
       </pre>

@@ -3,6 +3,7 @@
 import { useState, useTransition, type ReactNode } from "react";
 import type { ActionResult } from "@/lib/actions/frame";
 import { Button } from "./button";
+import { callAction } from "./call-action";
 import { Dialog } from "./dialog";
 import { FormError } from "./field";
 import { TypedConfirmation } from "./typed-confirmation";
@@ -58,7 +59,7 @@ export function ConfirmDialog<T>({
           e.preventDefault();
           if (!ready) return;
           start(async () => {
-            const result = await confirm(value);
+            const result = await callAction(() => confirm(value));
             if (!result.ok) return setError(result.error);
             setValue("");
             setError(undefined);

@@ -4,6 +4,7 @@ import { startTransition, useActionState, useEffect, useRef, type FormEvent } fr
 import type { z } from "zod";
 import type { ActionResult } from "@/lib/actions/frame";
 import { fieldErrors as issuesByField, formValues } from "@/lib/schemas/form";
+import { callAction } from "./call-action";
 
 type FormAction<T> = (form: FormData) => Promise<ActionResult<T>>;
 
@@ -21,7 +22,7 @@ export function useFormAction<T>(action: FormAction<T>, options: { schema?: z.Zo
   const [state, run, pending] = useActionState(async (_prev: ActionResult<T> | null, form: FormData): Promise<ActionResult<T>> => {
     const checked = options.schema?.safeParse(formValues(form));
     if (checked && !checked.success) return { ok: false, error: "Please correct the highlighted fields.", fieldErrors: issuesByField(checked.error) };
-    const result = await action(form);
+    const result = await callAction(() => action(form));
     if (result.ok) options.onSuccess?.(result.data, form);
     return result;
   }, null);

@@ -71,9 +71,10 @@ export async function signOut(page: Page) {
   await expect(page).toHaveURL(/\/sign-in(\?|$)/);
 }
 
-/** The shell's org switcher button for the org named `name`. */
+/** The shell's org switcher button for the org named `name` (its name reads "<org> <slug> · <role>, switch organization"). */
 export function orgSwitcher(page: Page, name: string): Locator {
-  return page.getByRole("button", { name: `Organization: ${name}. Switch organization`, exact: true });
+  const literal = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return page.getByRole("button", { name: new RegExp(`^${literal} .*, switch organization$`) });
 }
 
 export function sidebarNav(page: Page): Locator {
@@ -91,7 +92,7 @@ export async function invite(page: Page, orgSlug: string, email: string, role: R
   await page.getByRole("button", { name: "Send invite" }).click();
   const link = page.getByLabel("Invitation link");
   await expect(link).toBeVisible();
-  await expect(page.getByRole("status").filter({ hasText: `Invitation created for ${email}` })).toHaveCount(1);
+  await expect(page.getByRole("status").filter({ hasText: `Invitation e-mailed to ${email}` })).toHaveCount(1);
   const value = await link.inputValue();
   expect(value.startsWith(`${BASE_URL}/invite/`)).toBe(true);
   expect(value.slice(BASE_URL.length)).toMatch(/^\/invite\/[A-Za-z0-9_-]{20,}$/);

@@ -12,8 +12,10 @@ import { DomainError } from "@/lib/errors";
 import { acceptInvitation } from "@/lib/members/invitations";
 import { createOrganization } from "@/lib/orgs/service";
 import type { SignUpInput } from "@/lib/schemas/account";
+import { plural } from "@/lib/text";
+import { orgChanged } from "@/lib/tokens/events";
 
-const seconds = (n: number) => (n === 1 ? "1 second" : `${n} seconds`);
+const seconds = (n: number) => plural(n, "second");
 
 /**
  * Creates the account and either joins the org it was invited to, or creates
@@ -60,4 +62,14 @@ export async function changePassword(db: PrismaClient, userId: string, current: 
     await tx.user.update({ where: { id: userId }, data: { passwordHash } });
     return endAllSessions(tx, userId, keepSession ?? undefined);
   });
+}
+
+/**
+ * Renames the person. Their name shows wherever their tokens are described
+ * (/me, the console): every instance drops those tokens' cached answers within a
+ * second through the change feed; this one at once.
+ */
+export async function updateProfile(db: PrismaClient, userId: string, name: string) {
+  const user = await db.user.update({ where: { id: userId }, data: { name }, select: { memberships: { select: { orgId: true } } } });
+  for (const m of user.memberships) orgChanged(m.orgId);
 }

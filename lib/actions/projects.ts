@@ -5,6 +5,7 @@ import { revalidatePath } from "next/cache";
 import { createProject, deleteProject, renameProject } from "@/lib/projects/service";
 import { projectInput, projectRef, projectRename } from "@/lib/schemas/projects";
 import { orgAction, type OrgActionContext } from "./frame";
+import { plural } from "@/lib/text";
 
 const refresh = (c: OrgActionContext) => revalidatePath(`/o/${c.ctx.org.slug}/projects`);
 
@@ -36,5 +37,5 @@ export const deleteProjectAction = orgAction(
     refresh(c);
     return result;
   },
-  ({ revoked }) => `Project deleted${revoked ? `; ${revoked === 1 ? "1 token" : `${revoked} tokens`} revoked` : ""}.`,
+  ({ revoked }) => `Project deleted${revoked ? `; ${plural(revoked, "token")} revoked` : ""}.`,
 );

@@ -60,21 +60,20 @@ function discard(body: ReadableStream<Uint8Array> | null): void {
 }
 
 /**
- * The body as text: at most `maxBytes` bytes are ever held, and the reader is
- * cancelled as soon as the count passes the cap (413).
+ * The body's chunks as they arrive: at most `maxBytes` bytes are ever let
+ * through, and the reader is cancelled as soon as the count passes the cap
+ * (413) or the consumer stops early.
  */
-async function readBodyText(request: ApiRequest, maxBytes: number): Promise<string> {
+async function* cappedChunks(request: ApiRequest, maxBytes: number): AsyncGenerator<Uint8Array> {
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > maxBytes) {
     discard(request.body);
     throw tooLarge(maxBytes);
   }
-  if (!request.body) return "";
+  if (!request.body) return;
 
   const reader = request.body.getReader();
-  const decoder = new TextDecoder("utf-8", { fatal: true });
   let received = 0;
-  let text = "";
   let finished = false;
   try {
     for (;;) {
@@ -87,12 +86,37 @@ async function readBodyText(request: ApiRequest, maxBytes: number): Promise<stri
       if (chunk.done) break;
       received += chunk.value.byteLength;
       if (received > maxBytes) throw tooLarge(maxBytes);
-      text += decodeUtf8(decoder, chunk.value, CLOSE);
+      yield chunk.value;
     }
     finished = true;
-    return text + decodeUtf8(decoder, undefined, {});
   } finally {
     if (!finished) void reader.cancel().catch(() => {});
+  }
+}
+
+/** The body as text, decoded strictly as it streams in (a body that is not UTF-8 stops at the first bad byte). */
+async function readBodyText(request: ApiRequest, maxBytes: number): Promise<string> {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  let text = "";
+  for await (const chunk of cappedChunks(request, maxBytes)) text += decodeUtf8(decoder, chunk, CLOSE);
+  return text + decodeUtf8(decoder, undefined, {});
+}
+
+/**
+ * The exact bytes of a JSON body, for a route that checks a signature over
+ * them before reading them as JSON (parseJsonBytes). 415 and 413 as parseJson.
+ */
+export async function readRawJsonBody(request: ApiRequest, options: BodyOptions = {}): Promise<Buffer> {
+  requireJson(request);
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of cappedChunks(request, options.maxBytes ?? DEFAULT_MAX_BODY_BYTES)) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+function requireJson(request: ApiRequest): void {
+  if (!isJsonContentType(request.headers.get("content-type"))) {
+    discard(request.body);
+    throw new ApiError(415, 'The request body must be JSON, sent with "content-type: application/json".', CLOSE);
   }
 }
 
@@ -130,11 +154,17 @@ function nestsDeeperThan(text: string, limit: number): boolean {
  * the cap; 400: not UTF-8, nested too deep, not JSON, or a bad field (named).
  */
 export async function parseJson<S extends z.ZodType>(request: ApiRequest, schema: S, options: BodyOptions = {}): Promise<z.output<S>> {
-  if (!isJsonContentType(request.headers.get("content-type"))) {
-    discard(request.body);
-    throw new ApiError(415, 'The request body must be JSON, sent with "content-type: application/json".', CLOSE);
-  }
-  const text = await readBodyText(request, options.maxBytes ?? DEFAULT_MAX_BODY_BYTES);
+  requireJson(request);
+  return parseJsonText(await readBodyText(request, options.maxBytes ?? DEFAULT_MAX_BODY_BYTES), schema);
+}
+
+/** Bytes read with readRawJsonBody, as parseJson would read them: strict UTF-8, bounded depth, the schema. */
+export function parseJsonBytes<S extends z.ZodType>(bytes: Uint8Array, schema: S): z.output<S> {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  return parseJsonText(decodeUtf8(decoder, bytes, {}) + decodeUtf8(decoder, undefined, {}), schema);
+}
+
+function parseJsonText<S extends z.ZodType>(text: string, schema: S): z.output<S> {
   if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
     throw new ApiError(400, `The request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels.`);
   }

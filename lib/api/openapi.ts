@@ -15,6 +15,8 @@ interface Operation {
   path: string;
   summary: string;
   permission?: string;
+  /** Only tokens acting with the ADMIN role (an admin organization token, or a token of an admin). */
+  adminOnly?: boolean;
   body?: Schema;
   query?: z.ZodObject;
   ok: { status: number; schema?: Schema; description: string };
@@ -33,6 +35,15 @@ export const OPERATIONS: Operation[] = [
   { method: "delete", path: "/app/tokens/{id}", summary: "Revoke a workspace token and every token it created", permission: "tokens:delete", ok: { status: 200, schema: s.revokedToken, description: "The revoked token, and the tokens revoked with it" } },
   { method: "get", path: "/app/tokens/{id}/usage", summary: "A workspace token's calls per hour or day by outcome (and model tokens for gateway calls)", permission: "tokens:read", query: s.usageQuery, ok: { status: 200, schema: s.tokenUsage, description: "Usage buckets" } },
   { method: "get", path: "/app/members", summary: "List members", permission: "members:read", ok: { status: 200, schema: s.memberList, description: "Members" } },
+  {
+    method: "post",
+    path: "/app/token-leaks",
+    summary: "Report a token of the organization leaked: revoked at once or flagged, by the organization's leak policy",
+    permission: "tokens:delete",
+    adminOnly: true,
+    body: s.reportLeakBody,
+    ok: { status: 200, schema: s.leakReportResult, description: "What was done" },
+  },
 ];
 
 const ERRORS: Record<string, string> = {
@@ -98,7 +109,7 @@ export function openApiDocument(serverUrl = "/api/v1") {
     paths[op.path] ??= {};
     paths[op.path][op.method] = {
       summary: op.summary,
-      ...(op.permission ? { description: `Requires the \`${op.permission}\` permission.` } : {}),
+      ...(op.permission ? { description: `Requires the \`${op.permission}\` permission${op.adminOnly ? " and the ADMIN role" : ""}.` } : {}),
       parameters,
       ...(op.body
         ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body, "input") } } } }

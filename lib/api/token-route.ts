@@ -19,6 +19,7 @@ import { verifyToken, type LookupGate, type Principal } from "@/lib/tokens/verif
 import { cameFromGateway, LOOP_MESSAGE, LOOP_STATUS } from "@/lib/gateways/hop";
 import type { ApiRequest } from "./request";
 import { ApiError, errorResponse, toErrorResponse, UNAUTHENTICATED } from "./responses";
+import { plural } from "@/lib/text";
 
 export interface ApiContext<P> {
   request: ApiRequest;
@@ -155,7 +156,7 @@ class UnknownTokenGate implements LookupGate {
   admit(): void {
     const wait = admitLookup(this.ip);
     if (wait > 0) {
-      throw new ApiError(429, `Too many requests with unknown tokens from your address. Try again in ${wait === 1 ? "1 second" : `${wait} seconds`}.`, {
+      throw new ApiError(429, `Too many requests with unknown tokens from your address. Try again in ${plural(wait, "second")}.`, {
         "retry-after": String(wait),
       });
     }

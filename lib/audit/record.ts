@@ -3,7 +3,9 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 
 export type Actor =
   | { type: "user"; id: string; label: string }
-  | { type: "token"; id: string; label: string };
+  | { type: "token"; id: string; label: string }
+  /** Keysmith itself, or a party outside the org: a secret scanner's report, the webhook sender. */
+  | { type: "system"; id: string; label: string };
 
 /** Who makes a change, in which org, from where: what every audited change records. */
 export interface ChangeMeta {

@@ -7,6 +7,7 @@ import { decoyHash, verifyPassword } from "./password";
 import { endSession, SESSION_MAX_AGE_S, startSession } from "./sessions";
 import { clearFailures, recordFailure, retryAfterSeconds, throttleKeys } from "./throttle";
 import { clientIpFromHeaders, userAgentFromHeaders } from "@/lib/request-info";
+import { plural } from "@/lib/text";
 
 export const INVALID_CREDENTIALS = "Invalid e-mail or password.";
 
@@ -32,7 +33,7 @@ export const authOptions: NextAuthOptions = {
         const ip = clientIpFromHeaders(headers);
         const keys = throttleKeys(email, ip);
         const wait = await retryAfterSeconds(prisma, keys);
-        if (wait > 0) throw new Error(`Too many failed attempts. Try again in ${wait === 1 ? "1 second" : `${wait} seconds`}.`);
+        if (wait > 0) throw new Error(`Too many failed attempts. Try again in ${plural(wait, "second")}.`);
 
         const user = await prisma.user.findUnique({ where: { email } });
         const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));

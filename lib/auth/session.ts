@@ -60,7 +60,7 @@ export const orgContext = cache(async (slug: string): Promise<OrgContext | null>
 export const userOrgs = cache(async (userId: string) =>
   (await getDb()).membership.findMany({
     where: { userId },
-    select: { role: true, org: { select: { slug: true, name: true } } },
+    select: { role: true, org: { select: { id: true, slug: true, name: true } } },
     orderBy: { org: { name: "asc" } },
   }),
 );

@@ -11,6 +11,7 @@
 import "server-only";
 import { Resend } from "resend";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { mailBody } from "./outbox";
 
 export const MAX_ATTEMPTS = 12;
 const LEASE_MS = 60_000;
@@ -32,6 +33,7 @@ interface Claimed {
   subject: string;
   html: string;
   text: string;
+  sealed: boolean;
   idempotencyKey: string;
   attempts: number;
 }
@@ -45,7 +47,7 @@ async function claim(db: PrismaClient, now: Date): Promise<Claimed[]> {
       ORDER BY "createdAt" LIMIT ${BATCH}
       FOR UPDATE SKIP LOCKED
     )
-    RETURNING id, "to", subject, html, text, "idempotencyKey", attempts`;
+    RETURNING id, "to", subject, html, text, sealed, "idempotencyKey", attempts`;
 }
 
 type Sender = (mail: Claimed) => Promise<{ id: string | null }>;
@@ -74,7 +76,7 @@ export async function deliverDue(db: PrismaClient, now = new Date()): Promise<{ 
   let failed = 0;
   for (const mail of batch) {
     try {
-      const { id } = await send(mail);
+      const { id } = await send(mailBody(mail));
       await db.outboxEmail.update({
         where: { id: mail.id },
         data: { status: "SENT", sentAt: now, provider, providerId: id, leaseUntil: null, lastError: null },

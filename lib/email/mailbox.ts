@@ -4,6 +4,7 @@
  */
 import "server-only";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { mailBody } from "./outbox";
 
 export function mailboxOf(db: PrismaClient, email: string) {
   return db.outboxEmail.findMany({
@@ -14,7 +15,8 @@ export function mailboxOf(db: PrismaClient, email: string) {
   });
 }
 
-/** One mail, if it is addressed to `email`. */
-export function mailFor(db: PrismaClient, email: string, id: string) {
-  return db.outboxEmail.findFirst({ where: { id, to: email } });
+/** One mail, if it is addressed to `email`, its body opened if it is stored sealed. */
+export async function mailFor(db: PrismaClient, email: string, id: string) {
+  const mail = await db.outboxEmail.findFirst({ where: { id, to: email } });
+  return mail && mailBody(mail);
 }

@@ -10,6 +10,9 @@ import type { Role, TokenKind } from "@/lib/generated/prisma/enums";
 import { ROLE_LABELS } from "@/lib/authz";
 import { publicOrigin } from "@/lib/request-info";
 import { KINDS } from "@/lib/tokens/kinds";
+import { open, seal } from "@/lib/crypto/secret-box";
+import { InvitationEmail, invitationSubject, invitationText, type InvitationEmailProps } from "./invitation";
+import { NoticeEmail, noticeText, type NoticeEmailProps } from "./notice";
 import { TokenIssuedEmail, tokenIssuedText, type TokenIssuedEmailProps } from "./token-issued";
 import { expiresIn, TokenExpiringEmail, tokenExpiringText, type TokenExpiringEmailProps } from "./token-expiring";
 
@@ -34,7 +37,7 @@ export function scopeLabel(token: TokenMail): string {
   return `${perms}; ${token.project ? `project ${token.project.name}` : "all projects"}`;
 }
 
-export function tokenLink(orgSlug: string, token: TokenMail): string {
+export function tokenLink(orgSlug: string, token: { id: string; kind: TokenKind; gateway: { slug: string } | null }): string {
   return `${publicOrigin()}/o/${orgSlug}/${KINDS[token.kind].path(token.gateway?.slug)}?token=${encodeURIComponent(token.id)}`;
 }
 
@@ -132,4 +135,58 @@ export async function queueTokenExpiringEmails(
   }
   await tx.outboxEmail.createMany({ data: rows, skipDuplicates: true });
   return rows.length;
+}
+
+/**
+ * Queues the invitee's e-mail. It carries the invitation link (a secret), so its
+ * body is stored sealed and opened only to send it or show it in the dev mailbox.
+ * `eventId` makes the provider drop a repeated send of the same mail.
+ */
+export async function queueInvitationEmail(tx: Tx, args: { orgId: string; to: string; eventId: string; props: InvitationEmailProps }): Promise<void> {
+  const html = await render(InvitationEmail(args.props));
+  await tx.outboxEmail.create({
+    data: {
+      orgId: args.orgId,
+      to: args.to,
+      subject: invitationSubject(args.props),
+      html: seal(html),
+      text: seal(invitationText(args.props)),
+      sealed: true,
+      idempotencyKey: `${args.eventId}:${args.to}`,
+    },
+  });
+}
+
+/** A queued mail's body as written, whether or not it is stored sealed. */
+export function mailBody<T extends { html: string; text: string; sealed: boolean }>(mail: T): T {
+  return mail.sealed ? { ...mail, html: open(mail.html), text: open(mail.text) } : mail;
+}
+
+/**
+ * Queues one notice e-mail to each address (deduplicated, lower-cased), in the
+ * caller's transaction. `eventId` makes the idempotency key, with the recipient.
+ */
+export async function queueNoticeEmails(
+  tx: Tx,
+  args: { orgId: string; to: string[]; subject: string; notice: NoticeEmailProps; eventId: string },
+): Promise<number> {
+  const recipients = [...new Set(args.to.map((e) => e.toLowerCase()))];
+  if (recipients.length === 0) return 0;
+  const html = await render(NoticeEmail(args.notice));
+  const text = noticeText(args.notice);
+  await tx.outboxEmail.createMany({
+    data: recipients.map((to) => ({ orgId: args.orgId, to, subject: args.subject, html, text, idempotencyKey: `${args.eventId}:${to}` })),
+  });
+  return recipients.length;
+}
+
+/** The e-mail addresses of the org's admins. */
+export async function adminEmails(tx: Tx, orgId: string): Promise<string[]> {
+  const admins = await tx.membership.findMany({ where: { orgId, role: "ADMIN" }, select: { user: { select: { email: true } } } });
+  return admins.map((a) => a.user.email);
+}
+
+/** "2026-11-23 19:07:05 UTC" */
+export function utcTime(at: Date): string {
+  return at.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
 }

@@ -32,6 +32,11 @@ function fields(p: TokenIssuedEmailProps): Array<[string, string]> {
   ];
 }
 
+/** A name ending a sentence: "Acme Inc." takes no second full stop. */
+function sentence(name: string): string {
+  return name.endsWith(".") ? name : `${name}.`;
+}
+
 function heading(p: TokenIssuedEmailProps): string {
   return `${/^[aeiou]/i.test(p.kindLabel) ? "An" : "A"} ${p.kindLabel.toLowerCase()} was ${p.action}`;
 }
@@ -40,7 +45,7 @@ function heading(p: TokenIssuedEmailProps): string {
 export function tokenIssuedText(p: TokenIssuedEmailProps): string {
   return [
     heading(p),
-    `In ${p.orgName}. You receive this because you are an admin of the organization.`,
+    `In ${sentence(p.orgName)} You receive this because you are an admin of the organization.`,
     "",
     ...fields(p).map(([k, v]) => `${k}: ${v}`),
     "",
@@ -66,7 +71,8 @@ export function TokenIssuedEmail(p: TokenIssuedEmailProps) {
             {heading(p)}
           </Heading>
           <Text style={text}>
-            In <strong>{p.orgName}</strong>. You receive this because you are an admin of the organization.
+            In <strong>{p.orgName}</strong>
+            {p.orgName.endsWith(".") ? "" : "."} You receive this because you are an admin of the organization.
           </Text>
           <Section style={{ marginTop: "20px" }}>
             <table cellPadding={4} style={{ borderCollapse: "collapse" }}>

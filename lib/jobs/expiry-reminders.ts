@@ -19,6 +19,8 @@ import type { TokenKind } from "@/lib/generated/prisma/enums";
 import { queueTokenExpiringEmails, type TokenMail } from "@/lib/email/outbox";
 import { kickOutbox } from "@/lib/email/worker";
 import { maskToken } from "@/lib/tokens/format";
+import { emitTokenExpiring } from "@/lib/webhooks/events";
+import { kickWebhooks } from "@/lib/webhooks/worker";
 import { jobPeriodMs, type Job } from "./scheduler";
 
 /** Days before expiry, largest first. */
@@ -30,6 +32,10 @@ type Tx = Prisma.TransactionClient;
 
 /** What a reminder says about a token (never a secret). */
 export interface ExpiringToken extends TokenMail {
+  orgId: string;
+  prefix: string;
+  last4: string;
+  project: { id: string; name: string } | null;
   expiresAt: Date;
   lastUsedAt: Date | null;
   org: { id: string; slug: string; name: string };
@@ -48,10 +54,11 @@ function utc(date: Date): string {
 
 /**
  * A token is about to expire: the one place that acts on it, inside the
- * transaction that claimed the reminder. Today it queues the e-mails; other
- * notifications (webhooks) belong here too.
+ * transaction that claimed the reminder, so the e-mails and the `token.expiring`
+ * webhook go out once, together or not at all.
  */
 export async function onTokenExpiring(tx: Tx, token: ExpiringToken, daysLeft: number): Promise<void> {
+  await emitTokenExpiring(tx, token, daysLeft);
   await queueTokenExpiringEmails(tx, {
     org: token.org,
     token: { ...token, lastUsed: token.lastUsedAt ? utc(token.lastUsedAt) : "Never" },
@@ -72,7 +79,7 @@ const TOKEN_FOR_MAIL = {
   expiresAt: true,
   lastUsedAt: true,
   orgId: true,
-  project: { select: { name: true } },
+  project: { select: { id: true, name: true } },
   gateway: { select: { name: true, slug: true } },
   org: { select: { id: true, slug: true, name: true } },
   createdBy: { select: { email: true, memberships: { select: { orgId: true } } } },
@@ -111,8 +118,11 @@ export async function sendExpiryReminders(db: PrismaClient, now = new Date()): P
       const t = await tx.token.findUniqueOrThrow({ where: { id }, select: TOKEN_FOR_MAIL });
       const token: ExpiringToken = {
         id: t.id,
+        orgId: t.orgId,
         kind: t.kind as TokenKind,
         name: t.name,
+        prefix: t.prefix,
+        last4: t.last4,
         masked: maskToken(t.prefix, t.last4),
         role: t.role,
         permissions: t.permissions,
@@ -130,7 +140,10 @@ export async function sendExpiryReminders(db: PrismaClient, now = new Date()): P
     });
     if (reminded) sent++;
   }
-  if (sent > 0) kickOutbox();
+  if (sent > 0) {
+    kickOutbox();
+    kickWebhooks();
+  }
   return sent;
 }
 

@@ -127,12 +127,13 @@ export function hostRefusal(host: string): string | null {
 }
 
 /** "[::1]" → "::1": the URL keeps IPv6 hosts bracketed. */
-function urlHost(url: URL): string {
+export function urlHost(url: URL): string {
   return url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
 }
 
-export function refusalMessage(rule: string, what: string): string {
-  return `Not allowed as an upstream: ${rule} (${what}).`;
+/** `subject` names what the URL is for: gateway upstreams and webhook endpoints follow the same rules. */
+export function refusalMessage(rule: string, what: string, subject = "an upstream"): string {
+  return `Not allowed as ${subject}: ${rule} (${what}).`;
 }
 
 // --- Upstream base URLs -----------------------------------------------------------
@@ -163,11 +164,11 @@ export type Lookup = (hostname: string) => Promise<ResolvedAddress[]>;
 export const systemLookup: Lookup = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
 /** The first rule any of the addresses breaks, as a message naming it. */
-export function resolvedRefusal(host: string, addresses: ResolvedAddress[]): string | null {
-  if (addresses.length === 0) return refusalMessage("no address", host);
+export function resolvedRefusal(host: string, addresses: ResolvedAddress[], subject?: string): string | null {
+  if (addresses.length === 0) return refusalMessage("no address", host, subject);
   for (const { address } of addresses) {
     const rule = dialRefusal(host, address);
-    if (rule) return refusalMessage(rule, `${host} resolves to ${address}`);
+    if (rule) return refusalMessage(rule, `${host} resolves to ${address}`, subject);
   }
   return null;
 }
@@ -178,7 +179,12 @@ export function resolvedRefusal(host: string, addresses: ResolvedAddress[]): str
  * when the gateway dials is the authoritative one, this only gives the admin
  * an early, clear answer.
  */
-export async function upstreamResolutionProblem(raw: string, lookup: Lookup = systemLookup, timeoutMs = 2_000): Promise<string | null> {
+export function upstreamResolutionProblem(raw: string, lookup: Lookup = systemLookup, timeoutMs = 2_000): Promise<string | null> {
+  return resolutionProblem(raw, "an upstream", lookup, timeoutMs);
+}
+
+/** The save-time check for any URL the server will fetch (`subject`: what it is, for the message). */
+export async function resolutionProblem(raw: string, subject: string, lookup: Lookup = systemLookup, timeoutMs = 2_000): Promise<string | null> {
   const url = new URL(raw);
   const host = urlHost(url);
   if (isIP(host) || hostAllowed(host)) return null;
@@ -189,7 +195,7 @@ export async function upstreamResolutionProblem(raw: string, lookup: Lookup = sy
   try {
     const addresses = await Promise.race([lookup(host), timeout]);
     // No answer, or an empty one, is "could not resolve": accepted (see above).
-    return addresses?.length ? resolvedRefusal(host, addresses) : null;
+    return addresses?.length ? resolvedRefusal(host, addresses, subject) : null;
   } catch {
     return null;
   } finally {

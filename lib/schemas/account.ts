@@ -16,6 +16,9 @@ export const signUpInput = z.object({
 });
 export type SignUpInput = z.output<typeof signUpInput>;
 
+/** What a person may change about themselves: the name shown to their organizations. */
+export const profileInput = z.object({ name: safeText("Name", { max: 80, tooShort: "Enter your name." }) });
+
 export const changePasswordInput = z
   .object({ current: z.string().min(1, "Enter your current password.").max(1024), next: password, confirm: z.string().max(1024) })
   .refine((v) => v.next === v.confirm, { path: ["confirm"], message: "Does not match the new password." });

@@ -9,6 +9,8 @@ import { slug } from "./orgs";
 import { safeText } from "./text";
 
 export const UPSTREAM_TYPES = ["ECHO", "ANTHROPIC"] as const;
+/** What the console calls each upstream type (form, list, audit log). */
+export const UPSTREAM_LABELS: Record<(typeof UPSTREAM_TYPES)[number], string> = { ECHO: "Echo (built in)", ANTHROPIC: "Anthropic-compatible" };
 
 /** "a, b\nc" → ["a", "b", "c"] (deduplicated). */
 export function parseModelList(text: string): string[] {

@@ -8,6 +8,9 @@ export const orgName = safeText("Organization name", { min: 2, max: 80, tooShort
 
 export const orgInput = z.object({ name: orgName });
 
+/** Deleting an org: its slug, typed. */
+export const deleteOrgInput = z.object({ confirm: z.string().trim().max(80) });
+
 /** "Acme Labs, Inc." → "acme-labs-inc" (falls back to "org" when nothing usable is left). */
 export function slugify(name: string): string {
   const s = name

@@ -144,6 +144,23 @@ export const member = z
   .meta({ id: "Member" });
 export const memberList = z.object({ data: z.array(member) });
 
+export const reportLeakBody = z
+  .object({
+    token: z.string().trim().min(1).max(200).describe("The leaked token, or its masked form as the console shows it (ksw_AbCd…wxYz)."),
+    url: z.url({ protocol: /^https?$/ }).max(2_000).optional().describe("Where it was found, if known."),
+  })
+  .strict()
+  .meta({ id: "ReportLeakedToken" });
+export const leakReportResult = z
+  .object({
+    token: z.object({ id: z.string(), name: z.string(), masked: z.string() }),
+    outcome: z
+      .enum(["revoked", "flagged", "already_revoked", "secret_retired"])
+      .describe("What the organization's leak policy did: revoked at once, or only flagged; or nothing, because the token was already revoked or the secret was already replaced."),
+    also_revoked: z.array(z.object({ id: z.string(), name: z.string(), masked: z.string() })).describe("Tokens it had minted, revoked with it."),
+  })
+  .meta({ id: "LeakReportResult" });
+
 export const errorBody = z
   .object({
     type: z.literal("error"),

@@ -2,12 +2,14 @@
  * The one way tokens are revoked: a single token from the console or the API,
  * a project's, a removed member's or a deleted gateway's tokens. Each call also
  * revokes every live token the revoked ones minted, transitively, in the
- * caller's transaction, with one audit entry per token saying why.
+ * caller's transaction, with one audit entry and one `token.revoked` webhook
+ * event per token saying why.
  */
 import "server-only";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { TokenKind } from "@/lib/generated/prisma/enums";
 import { auditMany, type ChangeMeta } from "@/lib/audit/record";
+import { actorData, emitEvents, tokenData } from "@/lib/webhooks/events";
 import { maskToken } from "./format";
 import { mintedBy } from "./lineage";
 
@@ -41,20 +43,26 @@ export async function revokeTokens(tx: Prisma.TransactionClient, meta: ChangeMet
     select: { id: true, name: true, kind: true, prefix: true, last4: true, hash: true, previousHash: true, createdByToken: { select: { id: true, name: true } } },
   });
   await tx.token.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { status: "REVOKED", revokedAt: new Date() } });
+  const why = (r: (typeof rows)[number]) =>
+    named.has(r.id)
+      ? reason ? { reason } : {}
+      : { reason: "minted by a revoked token", mintedBy: r.createdByToken ? { id: r.createdByToken.id, name: r.createdByToken.name } : null };
   await auditMany(
     tx,
     rows.map((r) => ({
       ...meta,
       action: "token.revoked",
       target: { type: "token", id: r.id, label: r.name },
-      metadata: {
-        kind: r.kind,
-        masked: maskToken(r.prefix, r.last4),
-        ...(named.has(r.id)
-          ? reason ? { reason } : {}
-          : { reason: "minted by a revoked token", mintedBy: r.createdByToken ? { id: r.createdByToken.id, name: r.createdByToken.name } : null }),
-      },
+      metadata: { kind: r.kind, masked: maskToken(r.prefix, r.last4), ...why(r) },
     })),
+  );
+  await emitEvents(
+    tx,
+    meta.orgId,
+    rows.map((r) => {
+      const { reason: because = null, mintedBy = null } = why(r) as { reason?: string; mintedBy?: { id: string; name: string } | null };
+      return { type: "token.revoked", data: { token: tokenData(r), reason: because, minted_by: mintedBy, actor: actorData(meta.actor) } };
+    }),
   );
   return rows.map((r) => ({
     id: r.id,

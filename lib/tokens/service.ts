@@ -23,6 +23,8 @@ import { pageOfTokenIds, type Cursor } from "./list";
 import { monthUsageByToken } from "@/lib/gateways/budget";
 import { queueTokenIssuedEmails } from "@/lib/email/outbox";
 import { kickOutbox } from "@/lib/email/worker";
+import { actorData, emitEvent, tokenData } from "@/lib/webhooks/events";
+import { kickWebhooks } from "@/lib/webhooks/worker";
 
 export type { ChangeMeta };
 
@@ -71,6 +73,9 @@ const VIEW_SELECT = {
   rateLimitPerMinute: true,
   allowedModels: true,
   monthlyTokenBudget: true,
+  leakedAt: true,
+  leakedUrl: true,
+  leakedBy: true,
 } satisfies Prisma.TokenSelect;
 
 type TokenRow = Prisma.TokenGetPayload<{ select: typeof VIEW_SELECT }>;
@@ -108,6 +113,8 @@ export interface TokenView {
   monthlyTokenBudget: number | null;
   /** Gateway tokens with a budget: input+output tokens used this UTC month. */
   monthTokens: number | null;
+  /** The last leak report about the current secret: when, where it was found (if known), who reported it. */
+  leak: { at: string; url: string | null; by: string | null } | null;
 }
 
 async function toViews(db: PrismaClient | Prisma.TransactionClient, rows: TokenRow[], now = new Date()): Promise<TokenView[]> {
@@ -150,8 +157,9 @@ async function toViews(db: PrismaClient | Prisma.TransactionClient, rows: TokenR
     createdBy: r.createdBy
       ? { name: r.createdBy.name, email: r.createdBy.email, formerMember: !members.has(r.createdBy.id) }
       : null,
+    // Shown only while the previous secret still works: not on a deactivated, expired or revoked token.
     previous:
-      r.previousValidUntil && r.previousValidUntil > now && r.previousPrefix && r.previousLast4 && r.status !== "REVOKED"
+      r.previousValidUntil && r.previousValidUntil > now && r.previousPrefix && r.previousLast4 && displayStatus(r, now) === "ACTIVE"
         ? { masked: maskToken(r.previousPrefix, r.previousLast4), validUntil: r.previousValidUntil.toISOString() }
         : null,
     ipAllowlist: r.ipAllowlist,
@@ -159,6 +167,7 @@ async function toViews(db: PrismaClient | Prisma.TransactionClient, rows: TokenR
     allowedModels: r.allowedModels,
     monthlyTokenBudget: r.monthlyTokenBudget,
     monthTokens: budgeted.includes(r.id) ? (month.get(r.id) ?? 0) : null,
+    leak: r.leakedAt ? { at: r.leakedAt.toISOString(), url: r.leakedUrl, by: r.leakedBy } : null,
   }));
 }
 
@@ -339,11 +348,13 @@ export async function issueToken(db: PrismaClient, meta: ChangeMeta, input: Issu
     });
     const view = (await toViews(tx, [row]))[0];
     await notifyAdmins(tx, meta, view, "created", row.createdAt);
+    await emitEvent(tx, meta.orgId, "token.created", { token: tokenData(row), actor: actorData(meta.actor) });
     return view;
   });
   // This instance's known-token filter learns the new secret at once (the others through the change feed).
   tokenAdded(issued.hash);
   kickOutbox();
+  kickWebhooks();
   return { token: view, secret: issued.secret };
 }
 
@@ -378,7 +389,8 @@ export async function regenerateToken(db: PrismaClient, meta: ChangeMeta, id: st
     const newExpiry = expiresAt === undefined ? current.expiresAt : expiresAt;
     await checkLifetime(tx, meta.orgId, at, newExpiry);
     const fresh = issueSecret(current.kind);
-    const overlap = overlapMs > 0;
+    // A secret reported leaked stops at once: no overlap keeps it working. The new secret is not leaked.
+    const overlap = overlapMs > 0 && !current.leakedAt;
     const row = await tx.token.update({
       where: { id },
       data: {
@@ -391,6 +403,9 @@ export async function regenerateToken(db: PrismaClient, meta: ChangeMeta, id: st
         previousPrefix: overlap ? current.prefix : null,
         previousLast4: overlap ? current.last4 : null,
         previousValidUntil: overlap ? new Date(at.getTime() + overlapMs) : null,
+        leakedAt: null,
+        leakedUrl: null,
+        leakedBy: null,
       },
       select: VIEW_SELECT,
     });
@@ -404,15 +419,22 @@ export async function regenerateToken(db: PrismaClient, meta: ChangeMeta, id: st
         to: maskToken(row.prefix, row.last4),
         previousValidUntil: row.previousValidUntil?.toISOString() ?? null,
         ...(expiresAt !== undefined ? { expiresAt: { from: current.expiresAt?.toISOString() ?? null, to: newExpiry?.toISOString() ?? null } } : {}),
+        ...(current.leakedAt ? { replacedLeakedSecret: true } : {}),
       },
     });
     const view = (await toViews(tx, [row]))[0];
     await notifyAdmins(tx, meta, view, "regenerated", at, row.previousValidUntil);
+    await emitEvent(tx, meta.orgId, "token.regenerated", {
+      token: tokenData(row),
+      previous_valid_until: row.previousValidUntil?.toISOString() ?? null,
+      actor: actorData(meta.actor),
+    });
     return { view, secret: fresh.secret, old: { id, hash: current.hash, previousHash: current.previousHash }, fresh: fresh.hash };
   });
   tokensChanged([result.old]);
   tokenAdded(result.fresh);
   kickOutbox();
+  kickWebhooks();
   return { token: result.view, secret: result.secret };
 }
 
@@ -445,6 +467,7 @@ export async function revokeToken(db: PrismaClient, meta: ChangeMeta, id: string
     return { view: (await toViews(tx, [row]))[0], revoked };
   });
   tokensChanged(result.revoked);
+  kickWebhooks();
   return { token: result.view, minted: result.revoked.filter((r) => r.minted).map(({ id, name, kind, masked }) => ({ id, name, kind, masked })) };
 }
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { DomainError } from "@/lib/errors";
-import { acceptInvitation, findInvitation, inviteMember } from "@/lib/members/invitations";
+import { mailBody } from "@/lib/email/outbox";
+import { acceptInvitation, findInvitation, invitationLink, inviteMember, resendInvitation } from "@/lib/members/invitations";
 import { changeRole, removeMember } from "@/lib/members/service";
 
 import { testDatabases } from "../support/databases";
@@ -22,9 +23,11 @@ describe.each(testDatabases)("members on $name", ({ name }) => {
   async function invite(role: "VIEWER" | "DEVELOPER" | "ADMIN" = "DEVELOPER") {
     const { org, admin } = await createOrgWithAdmin(db.prisma);
     const invitee = await createUser(db.prisma, "invitee");
-    const secret = await inviteMember(db.prisma, { ...contextFor(org.id, admin), invitedById: admin.id }, invitee.email, role);
-    return { org, admin, invitee, secret };
+    const { path } = await inviteMember(db.prisma, { ...contextFor(org.id, admin), invitedById: admin.id }, invitee.email, role);
+    return { org, admin, invitee, secret: secretOf(path) };
   }
+
+  const secretOf = (path: string) => path.slice("/invite/".length);
 
   function roleOf(userId: string, orgId: string) {
     return db.prisma.membership
@@ -72,13 +75,55 @@ describe.each(testDatabases)("members on $name", ({ name }) => {
       await expect(acceptInvitation(db.prisma, "made-up-secret", invitee)).rejects.toThrow(DomainError);
     });
 
-    it("replaces a pending invitation for the same address", async () => {
+    it("replaces a pending invitation for the same address, and says so", async () => {
       const { org, admin, invitee, secret: first } = await invite("VIEWER");
       const second = await inviteMember(db.prisma, { ...contextFor(org.id, admin), invitedById: admin.id }, invitee.email, "ADMIN");
+      expect(second.replaced).toBeInstanceOf(Date);
 
       await expect(acceptInvitation(db.prisma, first, invitee)).rejects.toThrow(DomainError);
-      await acceptInvitation(db.prisma, second, invitee);
+      await acceptInvitation(db.prisma, secretOf(second.path), invitee);
       expect(await roleOf(invitee.id, org.id)).toBe("ADMIN");
+    });
+
+    it("e-mails the invitee the link, stored sealed until it is sent", async () => {
+      const { org, invitee, secret } = await invite("DEVELOPER");
+      const [mail] = await db.prisma.outboxEmail.findMany({ where: { orgId: org.id, to: invitee.email } });
+      expect(mail.sealed).toBe(true);
+      expect(mail.subject).toMatch(/invited you to/);
+      expect(mail.html).not.toContain(secret);
+      expect(mail.text).not.toContain(secret);
+      const opened = mailBody(mail);
+      expect(opened.text).toContain(`/invite/${secret}`);
+      expect(opened.text).toContain("as Developer");
+      expect(opened.html).toContain(`/invite/${secret}`);
+    });
+
+    it("gives an admin the same link again, and resends it with a fresh expiry", async () => {
+      const { org, admin, invitee, secret } = await invite("VIEWER");
+      const inv = await db.prisma.invitation.findFirstOrThrow({ where: { orgId: org.id } });
+      expect(await invitationLink(db.prisma, org.id, inv.id)).toBe(`/invite/${secret}`);
+
+      const resent = await resendInvitation(db.prisma, contextFor(org.id, admin), inv.id);
+      expect(resent).toEqual({ email: invitee.email, path: `/invite/${secret}`, renewed: false });
+      expect(await db.prisma.outboxEmail.count({ where: { orgId: org.id, to: invitee.email } })).toBe(2);
+      const after = await db.prisma.invitation.findUniqueOrThrow({ where: { id: inv.id } });
+      expect(after.expiresAt.getTime()).toBeGreaterThan(inv.expiresAt.getTime());
+      // A link from another org is not this org's to copy.
+      const other = await createOrgWithAdmin(db.prisma);
+      await expect(invitationLink(db.prisma, other.org.id, inv.id)).rejects.toThrow(DomainError);
+      expect(await acceptInvitation(db.prisma, secret, invitee)).toBe(org.slug);
+      await expect(resendInvitation(db.prisma, contextFor(org.id, admin), inv.id)).rejects.toThrow(/no longer pending/);
+    });
+
+    it("resends an invitation made before links were kept with a new link", async () => {
+      const { org, admin, invitee, secret } = await invite("VIEWER");
+      const inv = await db.prisma.invitation.findFirstOrThrow({ where: { orgId: org.id } });
+      await db.prisma.invitation.update({ where: { id: inv.id }, data: { secretSealed: null } });
+      await expect(invitationLink(db.prisma, org.id, inv.id)).rejects.toThrow(/resend it/);
+      const resent = await resendInvitation(db.prisma, contextFor(org.id, admin), inv.id);
+      expect(resent.renewed).toBe(true);
+      await expect(acceptInvitation(db.prisma, secret, invitee)).rejects.toThrow(DomainError);
+      expect(await acceptInvitation(db.prisma, secretOf(resent.path), invitee)).toBe(org.slug);
     });
 
     it("refuses to invite someone who is already a member", async () => {

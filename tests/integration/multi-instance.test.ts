@@ -3,7 +3,8 @@
  * behind a load balancer: usage counted on both adds up exactly, and a token
  * revoked through one instance (or changed in the database directly) stops
  * working on the other within 1 s, through the change feed, although each
- * instance caches verified tokens for minutes.
+ * instance caches verified tokens for minutes. Their webhook senders, racing
+ * for the same deliveries, send each event once.
  *
  * Needs TEST_DATABASE_URL and a production build ($KEYSMITH_DIST_DIR or .next
  * with a BUILD_ID; `npm test` builds before vitest runs). Skipped otherwise.
@@ -12,16 +13,19 @@ import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { setTimeout as delay } from "node:timers/promises";
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { createDriver, type Driver } from "@/lib/db/driver";
 import { DEMO_ORG } from "@/lib/db/seed";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { issueToken } from "@/lib/tokens/service";
+import { emitEvents } from "@/lib/webhooks/events";
+import { createEndpoint } from "@/lib/webhooks/service";
 
 import { freshPostgresDatabase } from "../support/databases";
 import { waitForNoSessions } from "../support/fresh-database";
 import { productionBuildDir, startServerProcess, type ServerProcess } from "../support/server-process";
+import { startWebhookReceiver } from "../support/webhook-receiver";
 
 const baseUrl = process.env.TEST_DATABASE_URL;
 const distDir = productionBuildDir();
@@ -40,6 +44,7 @@ describe.skipIf(!baseUrl || !distDir)("two instances on one PostgreSQL database"
   let orgId: string;
   let adminId: string;
   let adminEmail: string;
+  let appSecret: string;
 
   beforeAll(async () => {
     database = await freshPostgresDatabase(baseUrl!);
@@ -53,7 +58,11 @@ describe.skipIf(!baseUrl || !distDir)("two instances on one PostgreSQL database"
       KEYSMITH_VERIFY_CACHE_MS: undefined,
       KEYSMITH_CHANGE_POLL_MS: undefined,
       KEYSMITH_USAGE_FLUSH_MS: "500",
+      // Both webhook senders poll often, so they compete for the same deliveries; the receiver is on loopback.
+      KEYSMITH_WEBHOOK_POLL_MS: "50",
+      KEYSMITH_UPSTREAM_ALLOW_HOSTS: "127.0.0.1",
     };
+    appSecret = env.NEXTAUTH_SECRET;
     // Both start at once: migrations and the demo seed must serialize between them.
     const started = await Promise.allSettled([
       startServerProcess({ name: "instance A", distDir: distDir!, env }),
@@ -176,6 +185,33 @@ describe.skipIf(!baseUrl || !distDir)("two instances on one PostgreSQL database"
     await onA.body?.cancel();
 
     await expectRefusedOnBWithinFreshMs(subject.secret, revokedAt, "revocation through A");
+  }, 60_000);
+
+  it("delivers each webhook event exactly once while both instances' senders compete for it", async () => {
+    // The endpoint's secret is sealed with the instances' key, as the console would seal it.
+    vi.stubEnv("NEXTAUTH_SECRET", appSecret);
+    vi.stubEnv("KEYSMITH_UPSTREAM_ALLOW_HOSTS", "127.0.0.1");
+    const receiver = await startWebhookReceiver([], "/hooks", { delayMs: 20 });
+    try {
+      const { endpoint, secret } = await createEndpoint(prisma, meta(), { url: receiver.url, eventScope: "all", events: [] });
+      receiver.secrets = [secret];
+      const EVENTS = 400;
+      await prisma.$transaction((tx) =>
+        emitEvents(tx, orgId, Array.from({ length: EVENTS }, (_, i) => ({ type: "token.expiring" as const, data: { n: i } }))),
+      );
+      const started = performance.now();
+      await expect.poll(() => prisma.webhookDelivery.count({ where: { endpointId: endpoint.id, status: "SUCCEEDED" } }), { timeout: 30_000, interval: 200 }).toBe(EVENTS);
+      const ms = performance.now() - started;
+      console.log(`webhooks: ${EVENTS} events delivered by two instances in ${ms.toFixed(0)} ms (receiver takes 20 ms each): ${(EVENTS / (ms / 1000)).toFixed(0)}/s`);
+      expect(receiver.rejected).toBe(0);
+      expect(receiver.hits).toBe(EVENTS);
+      expect(new Set(receiver.received.map((r) => r.id)).size).toBe(EVENTS);
+      const rows = await prisma.webhookDelivery.findMany({ where: { endpointId: endpoint.id }, select: { attempts: true } });
+      expect(rows.every((r) => r.attempts === 1)).toBe(true);
+    } finally {
+      vi.unstubAllEnvs();
+      await receiver.close();
+    }
   }, 60_000);
 
   it("honours a change made in the database directly (no instance involved) on B within 1 s", async () => {

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 
-import { me as meRoute, members as membersRoute, openapi, project as projectRoute, projects as projectsRoute, token as tokenRoute, tokens as tokensRoute, tokenUsage as tokenUsageRoute } from "@/lib/api/routes/workspace";
+import {
+  me as meRoute,
+  members as membersRoute,
+  openapi,
+  project as projectRoute,
+  projects as projectsRoute,
+  reportLeak as reportLeakRoute,
+  token as tokenRoute,
+  tokens as tokensRoute,
+  tokenUsage as tokenUsageRoute,
+} from "@/lib/api/routes/workspace";
 import { OPERATIONS } from "@/lib/api/openapi";
 import { createProjectBody, createTokenBody, updateProjectBody, updateTokenBody } from "@/lib/schemas/workspace-api";
 import { API_PERMISSIONS } from "@/lib/authz";
@@ -17,6 +27,7 @@ const ROUTES: Record<string, JsonObject> = {
   "/app/tokens/{id}": tokenRoute,
   "/app/tokens/{id}/usage": tokenUsageRoute,
   "/app/members": membersRoute,
+  "/app/token-leaks": reportLeakRoute,
 };
 
 async function fetchDocument() {

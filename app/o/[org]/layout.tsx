@@ -3,6 +3,7 @@ import { AppShell } from "@/components/shell/app-shell";
 import { navItems } from "@/components/shell/nav";
 import { mailProvider } from "@/lib/email/delivery";
 import { orgPage, userOrgs } from "@/lib/auth/session";
+import { can } from "@/lib/authz";
 
 export const dynamic = "force-dynamic";
 
@@ -17,6 +18,7 @@ export default async function OrgLayout({ children, params }: { children: ReactN
       items={navItems(ctx.role)}
       user={{ name: ctx.user.name, email: ctx.user.email }}
       mailbox={mailProvider() === "mailbox"}
+      canCreateOrgTokens={can(ctx.role, "orgTokens:manage")}
     >
       {children}
     </AppShell>

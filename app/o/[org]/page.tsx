@@ -6,6 +6,7 @@ import { ROLE_LABELS } from "@/lib/authz";
 import { orgPage } from "@/lib/auth/session";
 import { publicOrigin } from "@/lib/request-info";
 import { orgOverview } from "@/lib/usage/console";
+import { TOKEN_VARIABLE, workspaceSnippets } from "@/lib/snippets";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -27,7 +28,9 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
       <Card className="mt-6 p-6">
         <h2 className="text-base font-semibold text-zinc-900">Verify a token</h2>
         <p className="mt-1 text-sm text-zinc-600">Any Keysmith token can be checked with one request:</p>
-        <CodeBlock label="curl" code={`curl ${publicOrigin()}/api/v1/app/me \\\n  -H "Authorization: Bearer $KEYSMITH_TOKEN" \\\n  -H "x-org: ${ctx.org.slug}"`} />
+        {workspaceSnippets(publicOrigin(), ctx.org.slug, `$${TOKEN_VARIABLE}`).map((s) => (
+          <CodeBlock key={s.label} label={s.label} code={s.code} />
+        ))}
       </Card>
     </>
   );

@@ -12,7 +12,8 @@ import { serializeMe, serializeMember, serializeProject, serializeToken, seriali
 import { DomainError } from "@/lib/errors";
 import { listMembers } from "@/lib/members/service";
 import { createProject, deleteProject, getProject, listProjects, renameProject } from "@/lib/projects/service";
-import { createProjectBody, createTokenBody, listTokensQuery, updateProjectBody, updateTokenBody, usageQuery } from "@/lib/schemas/workspace-api";
+import { reportLeakedToken } from "@/lib/leaks/report";
+import { createProjectBody, createTokenBody, listTokensQuery, reportLeakBody, updateProjectBody, updateTokenBody, usageQuery } from "@/lib/schemas/workspace-api";
 import { listTokens } from "@/lib/tokens/service";
 
 type IdParams = { id: string };
@@ -98,6 +99,17 @@ export const members = {
   GET: tokenRoute(WORKSPACE_API, async ({ principal, db }) => {
     requirePermission(principal, "members:read");
     return json({ data: (await listMembers(db, principal.orgId)).map(serializeMember) });
+  }),
+};
+
+/** An admin token reports a token of its org leaked; the org's leak policy decides what happens (docs/secret-scanning.md). */
+export const reportLeak = {
+  POST: tokenRoute(WORKSPACE_API, async (ctx) => {
+    requirePermission(ctx.principal, "tokens:delete");
+    if (ctx.principal.role !== "ADMIN") throw new DomainError("forbidden", "Only a token acting with the ADMIN role may report leaked tokens.");
+    const body = await parseJson(ctx.request, reportLeakBody);
+    const result = await reportLeakedToken(ctx.db, apiChangeMeta(ctx), body, "api");
+    return json({ token: result.token, outcome: result.outcome, also_revoked: result.alsoRevoked });
   }),
 };
 

@@ -1,10 +1,12 @@
+import { Download, ScrollText } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { actionLabel, AuditTable } from "@/components/audit/audit-table";
 import { buttonClasses } from "@/components/ui/button";
-import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/card";
-import { Cell, Row, Table } from "@/components/ui/table";
-import { AUDIT_ACTIONS, listAuditEvents } from "@/lib/audit/log";
+import { EmptyState, PageHeader } from "@/components/ui/card";
+import { AUDIT_ACTIONS, listAuditEvents, type AuditFilters } from "@/lib/audit/log";
 import { orgPage } from "@/lib/auth/session";
+import { plural } from "@/lib/text";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -12,13 +14,7 @@ function str(v: string | string[] | undefined): string {
   return typeof v === "string" ? v.trim().slice(0, 200) : "";
 }
 
-function describe(metadata: unknown): string {
-  if (!metadata || typeof metadata !== "object") return "";
-  return Object.entries(metadata as Record<string, unknown>)
-    .filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0))
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : String(v)}`)
-    .join(" · ");
-}
+const day = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
 
 /** Read-only: entries cannot be edited or deleted from the console. */
 export default async function AuditPage({
@@ -30,75 +26,81 @@ export default async function AuditPage({
 }) {
   const ctx = await orgPage((await params).org, "audit:read");
   const sp = await searchParams;
-  const action = AUDIT_ACTIONS.find((a) => a === str(sp.action));
-  const actor = str(sp.actor);
-  const page = Math.max(1, Number.parseInt(str(sp.page) || "1", 10) || 1);
-  const result = await listAuditEvents(ctx.db, ctx.org.id, { action, actor: actor || undefined, page });
-  const base = `/o/${ctx.org.slug}/audit`;
-  const pageHref = (p: number) => {
-    const q = new URLSearchParams();
-    if (action) q.set("action", action);
-    if (actor) q.set("actor", actor);
-    if (p > 1) q.set("page", String(p));
-    const s = q.toString();
-    return s ? `${base}?${s}` : base;
+  const filters: AuditFilters = {
+    action: AUDIT_ACTIONS.find((a) => a === str(sp.action)),
+    actor: str(sp.actor) || undefined,
+    from: day(str(sp.from)),
+    to: day(str(sp.to)),
   };
+  const page = Math.max(1, Number.parseInt(str(sp.page) || "1", 10) || 1);
+  const result = await listAuditEvents(ctx.db, ctx.org.id, { ...filters, page });
+  const base = `/o/${ctx.org.slug}/audit`;
+  const query = (extra: Record<string, string> = {}) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries({ ...filters, ...extra })) if (v) q.set(k, v);
+    return q.toString();
+  };
+  const pageHref = (p: number) => {
+    const q = query(p > 1 ? { page: String(p) } : {});
+    return q ? `${base}?${q}` : base;
+  };
+  const exportHref = (format: "csv" | "json") => `/api/console/${ctx.org.slug}/audit/export?${query({ format })}`;
+  const filtered = Boolean(filters.action || filters.actor || filters.from || filters.to);
+  const input = "mt-1 w-full rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm text-zinc-900 sm:w-auto";
   return (
     <>
-      <PageHeader title="Audit log" description="Every change to tokens, gateways, projects and members: who, when, and from where." />
-      <form method="get" className="mb-4 flex flex-col gap-3 sm:flex-row sm:items-end">
+      <PageHeader
+        title="Audit log"
+        description="Every change to tokens, gateways, projects and members: who, when, and from where."
+        actions={
+          <>
+            <a href={exportHref("csv")} className={buttonClasses("secondary", "sm")} download>
+              <Download aria-hidden className="size-4" />
+              Export CSV
+            </a>
+            <a href={exportHref("json")} className={buttonClasses("secondary", "sm")} download>
+              <Download aria-hidden className="size-4" />
+              Export JSON
+            </a>
+          </>
+        }
+      />
+      <form method="get" className="mb-4 flex flex-col gap-3 sm:flex-row sm:flex-wrap sm:items-end">
         <div>
           <label htmlFor="audit-action" className="block text-xs font-medium text-zinc-600">Action</label>
-          <select id="audit-action" name="action" defaultValue={action ?? ""} className="mt-1 rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm">
+          <select id="audit-action" name="action" defaultValue={filters.action ?? ""} className={input}>
             <option value="">All actions</option>
             {AUDIT_ACTIONS.map((a) => (
-              <option key={a} value={a}>{a}</option>
+              <option key={a} value={a}>{actionLabel(a)}</option>
             ))}
           </select>
         </div>
         <div>
           <label htmlFor="audit-actor" className="block text-xs font-medium text-zinc-600">Actor</label>
-          <input id="audit-actor" name="actor" defaultValue={actor} placeholder="e-mail or token name" className="mt-1 rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm" />
+          <input id="audit-actor" name="actor" defaultValue={filters.actor} placeholder="e-mail or token name" className={input} />
         </div>
-        <button type="submit" className={buttonClasses("secondary", "sm")}>Filter</button>
-        {(action || actor) && (
-          <Link href={base} className="pb-1.5 text-sm text-brand-700 hover:underline">Clear</Link>
-        )}
-        <p className="pb-1.5 text-sm text-zinc-500 sm:ml-auto">{result.total.toLocaleString("en-US")} entries</p>
+        <div className="flex gap-3">
+          <div className="flex-1">
+            <label htmlFor="audit-from" className="block text-xs font-medium text-zinc-600">From (UTC)</label>
+            <input id="audit-from" name="from" type="date" defaultValue={filters.from} className={input} />
+          </div>
+          <div className="flex-1">
+            <label htmlFor="audit-to" className="block text-xs font-medium text-zinc-600">To (UTC)</label>
+            <input id="audit-to" name="to" type="date" defaultValue={filters.to} className={input} />
+          </div>
+        </div>
+        <div className="flex items-center gap-3">
+          <button type="submit" className={buttonClasses("secondary", "sm")}>Filter</button>
+          {filtered && <Link href={base} className="text-sm text-brand-700 hover:underline">Clear</Link>}
+        </div>
+        <p className="text-sm text-zinc-600 sm:ml-auto sm:pb-1.5">{plural(result.total, "entry", "entries")}</p>
       </form>
       {result.items.length === 0 ? (
-        <EmptyState title="No entries match" />
+        <EmptyState icon={ScrollText} title={filtered ? "No entries match" : "Nothing recorded yet"}>
+          {filtered ? "Widen the dates or clear the filters." : "Changes to tokens, gateways, projects and members appear here as they happen."}
+        </EmptyState>
       ) : (
-        <Card className="overflow-hidden">
-          <Table className="lg:min-w-[56rem]" columns={[{ label: "Time (UTC)" }, { label: "Actor" }, { label: "Action" }, { label: "Target" }, { label: "From" }]}>
-            {result.items.map((e) => (
-              <Row key={e.id}>
-                <Cell label="Time (UTC)" className="whitespace-nowrap font-mono text-xs text-zinc-600">
-                  {e.createdAt.toISOString().replace("T", " ").slice(0, 19)}
-                </Cell>
-                <Cell label="Actor">
-                  <span>
-                    <span className="text-zinc-900">{e.actorLabel}</span>
-                    {e.actorType === "token" && <span className="ml-1"><Badge>API token</Badge></span>}
-                  </span>
-                </Cell>
-                <Cell label="Action" className="font-mono text-xs text-zinc-800">{e.action}</Cell>
-                <Cell label="Target">
-                  <span>
-                    <span className="text-zinc-900">{e.targetLabel ?? e.targetId ?? "—"}</span>
-                    {describe(e.metadata) && <span className="mt-0.5 block max-w-md text-xs text-zinc-500">{describe(e.metadata)}</span>}
-                  </span>
-                </Cell>
-                <Cell label="From" className="text-xs text-zinc-600">
-                  <span className="min-w-0">
-                    <span className="font-mono">{e.ip ?? "—"}</span>
-                    {e.userAgent && <span className="mt-0.5 block max-w-[14rem] truncate" title={e.userAgent}>{e.userAgent}</span>}
-                  </span>
-                </Cell>
-              </Row>
-            ))}
-          </Table>
-        </Card>
+        <AuditTable orgSlug={ctx.org.slug} items={result.items} names={result.names} />
       )}
       {result.pageCount > 1 && (
         <nav aria-label="Pagination" className="mt-4 flex items-center justify-between text-sm text-zinc-600">

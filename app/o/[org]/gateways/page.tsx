@@ -5,6 +5,8 @@ import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/authz";
 import { orgPage } from "@/lib/auth/session";
 import { listGateways } from "@/lib/gateways/service";
+import { UPSTREAM_LABELS } from "@/lib/schemas/gateways";
+import { Network } from "lucide-react";
 
 export const metadata: Metadata = { title: "Gateways" };
 
@@ -25,7 +27,11 @@ export default async function GatewaysPage({ params }: { params: Promise<{ org: 
         actions={manage ? <GatewayFormButton orgSlug={ctx.org.slug} /> : undefined}
       />
       {gateways.length === 0 ? (
-        <EmptyState title="No gateways yet">{manage ? "Create one to start." : "An admin can create one."}</EmptyState>
+        <EmptyState icon={Network} title="No gateways yet">
+          {manage
+            ? "A gateway puts an LLM upstream (or the built-in echo, to try things) behind tokens your developers create. Create one to start."
+            : "An admin can create one; its developers then create their own tokens for it."}
+        </EmptyState>
       ) : (
         <div className="grid gap-4 md:grid-cols-2">
           {gateways.map((g) => (
@@ -36,7 +42,7 @@ export default async function GatewaysPage({ params }: { params: Promise<{ org: 
                     <h2 className="font-semibold text-zinc-900">{g.name}</h2>
                     <p className="font-mono text-xs text-zinc-500">{g.slug}</p>
                   </div>
-                  <Badge tone={g.upstreamType === "ECHO" ? "zinc" : "brand"}>{g.upstreamType === "ECHO" ? "Echo" : "Anthropic-compatible"}</Badge>
+                  <Badge tone={g.upstreamType === "ECHO" ? "zinc" : "brand"}>{UPSTREAM_LABELS[g.upstreamType]}</Badge>
                 </div>
                 <p className="mt-3 truncate text-sm text-zinc-600" title={g.models.join(", ")}>
                   Models: {g.models.join(", ")}

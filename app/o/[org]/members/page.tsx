@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Badge, Card, PageHeader } from "@/components/ui/card";
 import { Cell, Row, Table } from "@/components/ui/table";
-import { InviteMemberForm, RemoveMemberButton, RevokeInvitationButton, RoleSelect } from "@/components/members/member-forms";
+import { InvitationActions, InviteMemberForm, RemoveMemberButton, RoleSelect } from "@/components/members/member-forms";
 import { DateTime } from "@/components/time";
 import { can, ROLE_LABELS } from "@/lib/authz";
 import { orgPage } from "@/lib/auth/session";
@@ -67,7 +67,7 @@ export default async function MembersPage({ params }: { params: Promise<{ org: s
       {manage && invitations.length > 0 && (
         <Card className="mt-6 overflow-hidden">
           <h2 className="border-b border-zinc-200 px-4 py-3 text-base font-semibold text-zinc-900">Pending invitations</h2>
-          <Table columns={[{ label: "E-mail" }, { label: "Role" }, { label: "Expires" }, { label: "Actions", srOnly: true, align: "right" }]}>
+          <Table columns={[{ label: "E-mail" }, { label: "Role" }, { label: "Invited by" }, { label: "Expires" }, { label: "Actions", srOnly: true, align: "right" }]}>
             {invitations.map((inv) => (
               <Row key={inv.id}>
                 <Cell label="E-mail" primary className="text-zinc-900">
@@ -76,11 +76,14 @@ export default async function MembersPage({ params }: { params: Promise<{ org: s
                 <Cell label="Role">
                   <Badge>{ROLE_LABELS[inv.role]}</Badge>
                 </Cell>
+                <Cell label="Invited by" className="text-zinc-600">
+                  {inv.invitedBy?.name ?? "—"}
+                </Cell>
                 <Cell label="Expires" className="text-zinc-600">
                   <DateTime value={inv.expiresAt} />
                 </Cell>
                 <Cell label="Actions" align="right">
-                  <RevokeInvitationButton orgSlug={ctx.org.slug} id={inv.id} email={inv.email} />
+                  <InvitationActions orgSlug={ctx.org.slug} id={inv.id} email={inv.email} />
                 </Cell>
               </Row>
             ))}

@@ -7,6 +7,7 @@ import { DateTime } from "@/components/time";
 import { can } from "@/lib/authz";
 import { orgPage } from "@/lib/auth/session";
 import { listProjectsWithTokens } from "@/lib/projects/service";
+import { FolderKanban } from "lucide-react";
 
 export const metadata: Metadata = { title: "Projects" };
 
@@ -26,7 +27,9 @@ export default async function ProjectsPage({ params }: { params: Promise<{ org: 
         </Card>
       )}
       {projects.length === 0 ? (
-        <EmptyState title="No projects yet">{canWrite ? "Create the first one above." : "A developer or admin can create one."}</EmptyState>
+        <EmptyState icon={FolderKanban} title="No projects yet">
+          {canWrite ? "Create the first one above: a workspace token can then be limited to it." : "A developer or admin can create one."}
+        </EmptyState>
       ) : (
         <Card className="overflow-hidden">
           <Table

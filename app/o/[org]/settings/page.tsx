@@ -1,8 +1,11 @@
 import type { Metadata } from "next";
 import { Card, PageHeader } from "@/components/ui/card";
-import { RenameOrgForm } from "@/components/orgs/org-forms";
+import { DeleteOrg, RenameOrgForm } from "@/components/orgs/org-forms";
 import { TokenPolicyForm } from "@/components/settings/token-policy-form";
+import { LeakedTokensSettings } from "@/components/settings/leaked-tokens-settings";
 import { orgPage } from "@/lib/auth/session";
+import { leakPolicyOf } from "@/lib/leaks/policy";
+import { orgDeletionFacts } from "@/lib/members/service";
 import { countBeyondPolicy, tokenPolicyOf } from "@/lib/orgs/token-policy";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -10,6 +13,7 @@ export const metadata: Metadata = { title: "Settings" };
 export default async function SettingsPage({ params }: { params: Promise<{ org: string }> }) {
   const ctx = await orgPage((await params).org, "org:manage");
   const policy = await tokenPolicyOf(ctx.db, ctx.org.id);
+  const deletion = await orgDeletionFacts(ctx.db, ctx.org.id, ctx.user.id);
   return (
     <>
       <PageHeader title="Settings" description="Organization details." />
@@ -23,6 +27,13 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
       </Card>
       <Card className="mt-6 p-6">
         <TokenPolicyForm orgSlug={ctx.org.slug} policy={policy} beyond={await countBeyondPolicy(ctx.db, ctx.org.id, policy)} />
+      </Card>
+      <LeakedTokensSettings orgSlug={ctx.org.slug} policy={await leakPolicyOf(ctx.db, ctx.org.id)} />
+      <Card className="mt-6 border-red-200 p-6">
+        <h2 className="text-base font-semibold text-red-700">Delete this organization</h2>
+        <div className="mt-2">
+          <DeleteOrg orgSlug={ctx.org.slug} orgName={ctx.org.name} otherAdmins={deletion.otherAdmins} tokens={deletion.tokens} />
+        </div>
       </Card>
     </>
   );

@@ -15,6 +15,8 @@ import { gatewayBySlug, listGateways } from "@/lib/gateways/service";
 import { consoleTokenPage, listParams } from "@/lib/tokens/console";
 import { canCreateKind } from "@/lib/tokens/policy";
 import { gatewayBudgets } from "@/lib/usage/console";
+import { gatewaySnippets, TOKEN_VARIABLE } from "@/lib/snippets";
+import { UPSTREAM_LABELS } from "@/lib/schemas/gateways";
 
 export const metadata: Metadata = { title: "Developer Console" };
 
@@ -39,23 +41,7 @@ export default async function GatewayConsolePage({
   const manage = can(ctx.role, "gateways:manage");
   const origin = publicOrigin();
   const model = gateway.models[0];
-  const curl = `curl ${origin}/api/gpt/v1/messages \\
-  -H "x-api-key: $KEYSMITH_TOKEN" \\
-  -H "anthropic-version: 2023-06-01" \\
-  -H "content-type: application/json" \\
-  -d '{"model": "${model}", "max_tokens": 256, "messages": [{"role": "user", "content": "Hello!"}]}'`;
-  const sdk = `import Anthropic from "@anthropic-ai/sdk";
-
-const client = new Anthropic({
-  baseURL: "${origin}/api/gpt",
-  apiKey: process.env.KEYSMITH_TOKEN,
-});
-
-const message = await client.messages.create({
-  model: "${model}",
-  max_tokens: 256,
-  messages: [{ role: "user", content: "Hello!" }],
-});`;
+  const snippets = gatewaySnippets(origin, model, `$${TOKEN_VARIABLE}`);
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-500">
@@ -76,7 +62,7 @@ const message = await client.messages.create({
           ) : undefined
         }
       />
-      <div className="grid gap-4 lg:grid-cols-3">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-3 [&>*]:min-w-0">
         <Card className="p-5">
           <h2 className="text-sm font-semibold text-zinc-900">Gateway</h2>
           <dl className="mt-3 space-y-2 text-sm">
@@ -87,7 +73,7 @@ const message = await client.messages.create({
             <div>
               <dt className="text-zinc-500">Upstream</dt>
               <dd className="text-zinc-900">
-                {gateway.upstreamType === "ECHO" ? "Echo (built in)" : gateway.upstreamBaseUrl}
+                {gateway.upstreamType === "ECHO" ? UPSTREAM_LABELS.ECHO : gateway.upstreamBaseUrl}
                 {gateway.upstreamType === "ANTHROPIC" && (
                   <span className="block text-xs text-zinc-500">API key: {gateway.hasUpstreamKey ? "•••• set" : "not set"}</span>
                 )}
@@ -101,9 +87,17 @@ const message = await client.messages.create({
         </Card>
         <Card className="p-5 lg:col-span-2">
           <h2 className="text-sm font-semibold text-zinc-900">Quick start</h2>
-          <p className="mt-1 text-xs text-zinc-500">Replace $KEYSMITH_TOKEN with a token from below.</p>
-          <CodeBlock label="curl" code={curl} />
-          <CodeBlock label="TypeScript (Anthropic SDK)" code={sdk} />
+          <p className="mt-1 text-xs text-zinc-600">
+            Set <code className="font-mono">{TOKEN_VARIABLE}</code> to a token from below. The gateway speaks Anthropic&apos;s Messages
+            API; its endpoints are in the{" "}
+            <Link href={`/o/${ctx.org.slug}/api-reference#gateway-api`} className="text-brand-700 hover:underline">
+              API reference
+            </Link>
+            .
+          </p>
+          {snippets.map((s) => (
+            <CodeBlock key={s.label} label={s.label} code={s.code} />
+          ))}
         </Card>
       </div>
       <GatewayUsage orgSlug={ctx.org.slug} gatewaySlug={gateway.slug} initial={usage} />

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { OrgRoleFields } from "@/components/tokens/org-role-fields";
 import { TokenManager } from "@/components/tokens/token-manager";
 import { PageHeader } from "@/components/ui/card";
@@ -25,7 +26,11 @@ export default async function OrganizationTokensPage({
           <>
             Tokens that belong to the organization, not a person: they keep working when the member who created them leaves.
             They call the Workspace API with their role&apos;s permissions and any gateway with{" "}
-            <code className="font-mono text-xs">x-gateway: &lt;slug&gt;</code>. Every admin is e-mailed when one is created.
+            <code className="font-mono text-xs">x-gateway: &lt;slug&gt;</code>. Every admin is e-mailed when one is created. See the{" "}
+            <Link href={`/o/${ctx.org.slug}/api-reference`} className="text-brand-700 hover:underline">
+              API reference
+            </Link>
+            .
           </>
         }
       />

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { PageHeader } from "@/components/ui/card";
 import { TokenManager } from "@/components/tokens/token-manager";
 import { WorkspaceScopeFields } from "@/components/tokens/workspace-scope-fields";
@@ -27,7 +28,11 @@ export default async function WorkspaceTokensPage({
           <>
             Tokens for the Workspace REST API (<code className="font-mono text-xs">/api/v1/*</code>), each with a subset of your
             permissions. Send them as <code className="font-mono text-xs">Authorization: Bearer …</code> with{" "}
-            <code className="font-mono text-xs">x-org: {ctx.org.slug}</code>.
+            <code className="font-mono text-xs">x-org: {ctx.org.slug}</code>. Every call is in the{" "}
+            <Link href={`/o/${ctx.org.slug}/api-reference`} className="text-brand-700 hover:underline">
+              API reference
+            </Link>
+            .
           </>
         }
       />
