@@ -13,8 +13,7 @@ import {
   sidebarNav,
   signInAsAdmin,
   signUp,
-  unique,
-} from "./support/flows";
+  unique, newVisitor } from "./support/flows";
 
 test.describe("invitations and roles", () => {
   test("an invited developer creates an account from the link and joins acme as Developer", async ({ page, browser, context }) => {
@@ -111,7 +110,7 @@ test.describe("invitations and roles", () => {
 
   test("a viewer sees no Create project form, and replaying the create-project server action is refused", async ({ page, browser }) => {
     // A user with an account (and an org of their own) is invited to acme as a Viewer.
-    const viewerContext = await browser.newContext();
+    const viewerContext = await newVisitor(browser);
     const viewerPage = await viewerContext.newPage();
     try {
       const viewer = newAccount("viewer");

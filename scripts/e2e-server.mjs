@@ -30,6 +30,8 @@ const env = {
   ...process.env,
   PORT,
   HOST,
+  // Tests of people arriving from different addresses send X-Forwarded-For (e2e/support/flows.ts newVisitor).
+  KEYSMITH_TRUSTED_PROXY_HOPS: "1",
   KEYSMITH_ADMIN_EMAIL: "admin@acme.test",
   KEYSMITH_ADMIN_PASSWORD: "admin-password-123",
   NEXTAUTH_URL: `http://${HOST}:${PORT}`,

@@ -99,9 +99,22 @@ export async function invite(page: Page, orgSlug: string, email: string, role: R
   return value;
 }
 
+let visitors = 0;
+
+/**
+ * A browser for another person, arriving from an address of their own (the e2e
+ * server trusts one proxy hop): sign-ups are limited per address, as they would
+ * be for real people, and the suite makes more of them than one address may.
+ */
+export function newVisitor(browser: Browser): Promise<BrowserContext> {
+  visitors += 1;
+  const address = `198.51.${100 + Math.floor(visitors / 250)}.${(visitors % 250) + 1}`;
+  return browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": address } });
+}
+
 /** Opens an invitation link in a fresh browser context and creates the invitee's account from it. */
 export async function acceptAsNewUser(browser: Browser, link: string, account: Account): Promise<{ context: BrowserContext; page: Page; slug: string }> {
-  const context = await browser.newContext();
+  const context = await newVisitor(browser);
   const page = await context.newPage();
   await page.goto(link);
   await page.getByRole("link", { name: "Create an account" }).click();
