@@ -49,7 +49,7 @@ export function Chart({
   testId?: string;
 }) {
   const [view, setView] = useState<"chart" | "table">("chart");
-  const tableId = useId();
+  const viewId = useId();
   const nonEmpty = rows.filter((r) => series.some((s) => Number(r[s.key]) > 0));
   return (
     <div data-testid={testId}>
@@ -68,9 +68,9 @@ export function Chart({
               key={v}
               type="button"
               aria-pressed={view === v}
-              aria-controls={v === "table" ? tableId : undefined}
+              aria-controls={viewId}
               onClick={() => setView(v)}
-              className={cn("rounded px-2 py-0.5 font-medium", view === v ? "bg-zinc-900 text-white" : "text-zinc-600 hover:bg-zinc-100")}
+              className={cn("rounded px-2 py-0.5 font-medium", view === v ? "bg-brand-600 text-white" : "text-zinc-600 hover:bg-zinc-100")}
             >
               {v === "chart" ? "Chart" : "Table"}
             </button>
@@ -78,60 +78,62 @@ export function Chart({
         </div>
       </div>
       <p className="sr-only">{summary}</p>
-      {view === "chart" ? (
-        nonEmpty.length === 0 && empty ? (
-          <div className="mt-3 flex items-center justify-center rounded-md border border-dashed border-zinc-200 text-sm text-zinc-500" style={{ height }}>
-            {empty}
-          </div>
+      <div id={viewId}>
+        {view === "chart" ? (
+          nonEmpty.length === 0 && empty ? (
+            <div className="mt-3 flex items-center justify-center rounded-md border border-dashed border-zinc-200 text-sm text-zinc-500" style={{ height }}>
+              {empty}
+            </div>
+          ) : (
+            <div className="mt-3" style={{ height }} role="img" aria-label={summary}>
+              <Plot rows={rows} series={series} kind={kind} height={height} limit={limit} />
+            </div>
+          )
         ) : (
-          <div className="mt-3" style={{ height }} role="img" aria-label={summary}>
-            <Plot rows={rows} series={series} kind={kind} height={height} limit={limit} />
-          </div>
-        )
-      ) : (
-        <div id={tableId} className="mt-3 max-h-72 overflow-auto rounded-md border border-zinc-200">
-          <table className="w-full text-left text-xs">
-            <caption className="sr-only">{caption}</caption>
-            <thead className="sticky top-0 bg-zinc-50 text-zinc-500">
-              <tr>
-                <th scope="col" className="px-2 py-2 font-medium sm:px-3">
-                  Time
-                </th>
-                {series.map((s) => (
-                  <th key={s.key} scope="col" className="px-2 py-2 text-right font-medium sm:px-3">
-                    {s.label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
-              {nonEmpty.length === 0 ? (
+          <div className="mt-3 max-h-72 overflow-auto rounded-md border border-zinc-200">
+            <table className="w-full text-left text-xs">
+              <caption className="sr-only">{caption}</caption>
+              <thead className="sticky top-0 bg-zinc-50 text-zinc-500">
                 <tr>
-                  <td colSpan={series.length + 1} className="px-3 py-3 text-zinc-500">
-                    Nothing recorded in this period.
-                  </td>
-                </tr>
-              ) : (
-                nonEmpty.map((r) => (
-                  <tr key={r.tip}>
-                    <th scope="row" className="whitespace-nowrap px-2 py-1.5 font-normal text-zinc-700 sm:px-3">
-                      {r.tip}
+                  <th scope="col" className="px-2 py-2 font-medium sm:px-3">
+                    Time
+                  </th>
+                  {series.map((s) => (
+                    <th key={s.key} scope="col" className="px-2 py-2 text-right font-medium sm:px-3">
+                      {s.label}
                     </th>
-                    {series.map((s) => (
-                      <td key={s.key} className="px-2 py-1.5 text-right tabular-nums text-zinc-900 sm:px-3">
-                        {Number(r[s.key] ?? 0).toLocaleString("en-US")}
-                      </td>
-                    ))}
+                  ))}
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-zinc-100">
+                {nonEmpty.length === 0 ? (
+                  <tr>
+                    <td colSpan={series.length + 1} className="px-3 py-3 text-zinc-500">
+                      Nothing recorded in this period.
+                    </td>
                   </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-          {nonEmpty.length > 0 && nonEmpty.length < rows.length && (
-            <p className="border-t border-zinc-100 px-3 py-1.5 text-[11px] text-zinc-500">Periods with nothing recorded are left out.</p>
-          )}
-        </div>
-      )}
+                ) : (
+                  nonEmpty.map((r) => (
+                    <tr key={r.tip}>
+                      <th scope="row" className="whitespace-nowrap px-2 py-1.5 font-normal text-zinc-700 sm:px-3">
+                        {r.tip}
+                      </th>
+                      {series.map((s) => (
+                        <td key={s.key} className="px-2 py-1.5 text-right tabular-nums text-zinc-900 sm:px-3">
+                          {Number(r[s.key] ?? 0).toLocaleString("en-US")}
+                        </td>
+                      ))}
+                    </tr>
+                  ))
+                )}
+              </tbody>
+            </table>
+            {nonEmpty.length > 0 && nonEmpty.length < rows.length && (
+              <p className="border-t border-zinc-100 px-3 py-1.5 text-[11px] text-zinc-500">Periods with nothing recorded are left out.</p>
+            )}
+          </div>
+        )}
+      </div>
     </div>
   );
 }
