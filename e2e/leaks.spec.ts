@@ -10,7 +10,7 @@ import { callMe, createWorkspaceToken, expectMeStatus, tokenRow, workspaceTokens
 async function setPolicy(page: Page, orgSlug: string, label: RegExp) {
   await page.goto(`/o/${orgSlug}/settings`);
   await page.getByRole("radio", { name: label }).check();
-  await page.getByRole("button", { name: "Save policy" }).click();
+  await page.getByRole("button", { name: "Save leak policy" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved:" })).toBeVisible();
 }
 

@@ -32,7 +32,7 @@ export function LeakPolicyForm({ orgSlug, policy }: { orgSlug: string; policy: L
       </fieldset>
       <FormOutcome error={formError} success={state?.ok ? state.message : undefined} />
       <Button type="submit" disabled={pending}>
-        {pending ? "Saving…" : "Save policy"}
+        {pending ? "Saving…" : "Save leak policy"}
       </Button>
     </form>
   );

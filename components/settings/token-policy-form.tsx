@@ -64,7 +64,7 @@ export function TokenPolicyForm({ orgSlug, policy, beyond }: { orgSlug: string; 
       )}
       <FormOutcome error={undefined} success={state?.ok ? state.message : undefined} />
       <Button type="submit" disabled={pending}>
-        {pending ? "Saving…" : "Save policy"}
+        {pending ? "Saving…" : "Save lifetime policy"}
       </Button>
     </form>
   );
