@@ -50,6 +50,8 @@ const LABELS: Record<string, string> = {
   rateLimitPerMinute: "Rate limit",
   allowedModels: "Models allowed",
   monthlyTokenBudget: "Monthly budget",
+  maxLifetimeDays: "Maximum lifetime (days)",
+  expiryRequired: "Expiry required",
 };
 
 const MONO = new Set(["masked", "previous", "ip", "slug", "upstreamBaseUrl", "allowlist", "ipAllowlist"]);
@@ -78,6 +80,7 @@ function plain(value: unknown): string {
   if (typeof value === "object") {
     const o = value as Record<string, unknown>;
     if (typeof o.name === "string") return o.name;
+    if ("from" in o && "to" in o && Object.keys(o).length === 2) return `${plain(o.from)} → ${plain(o.to)}`;
     return Object.entries(o)
       .filter(([, v]) => v !== null && v !== undefined)
       .map(([k, v]) => `${LABELS[k] ?? humanize(k)}: ${plain(v)}`)
@@ -130,7 +133,9 @@ export function describeAudit(metadata: unknown, names: AuditNames): AuditDetail
     if (!worthShowing(key, value)) return;
     out.push({ label: LABELS[key] ?? humanize(key), value: valueOf(key, value, names), mono: MONO.has(key) });
   };
-  for (const [key, value] of Object.entries(metadata as Record<string, unknown>)) {
+  // The database keeps JSON keys in its own order: "from" still reads before "to".
+  const entries = Object.entries(metadata as Record<string, unknown>).sort(([a], [b]) => (a === "from" && b === "to" ? -1 : a === "to" && b === "from" ? 1 : 0));
+  for (const [key, value] of entries) {
     if (key === "rules" && value && typeof value === "object" && !Array.isArray(value)) {
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) add(k, v);
     } else {

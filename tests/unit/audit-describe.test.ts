@@ -47,6 +47,20 @@ describe("audit entries as people read them", () => {
     });
   });
 
+  it("reads a change as from → to, and a from/to entry in that order whatever the database's key order", () => {
+    const renamed = describeAudit({ kind: "WORKSPACE", name: { to: "deploy-ci", from: "deploy" }, description: { to: "Runs in CI.", from: null } }, names);
+    expect(renamed).toEqual([
+      { label: "Kind", value: "Workspace token", mono: false },
+      { label: "Name", value: "deploy → deploy-ci", mono: false },
+      { label: "Description", value: "— → Runs in CI.", mono: false },
+    ]);
+    const policy = describeAudit({ to: { expiryRequired: true, maxLifetimeDays: 30 }, from: { expiryRequired: false, maxLifetimeDays: null } }, names);
+    expect(policy).toEqual([
+      { label: "From", value: "Expiry required: No", mono: false },
+      { label: "To", value: "Expiry required: Yes; Maximum lifetime (days): 30", mono: false },
+    ]);
+  });
+
   it("says nothing for missing metadata", () => {
     expect(describeAudit(null, names)).toEqual([]);
     expect(describeAudit([1, 2], names)).toEqual([]);
