@@ -131,6 +131,33 @@ test.describe("usage, hygiene and policy", () => {
     await expect(names).toContainText([`${tag}-quiet`]);
   });
 
+  test("the command palette finds a token by name or by a pasted secret and opens its details", async ({ page }) => {
+    await signInAsAdmin(page);
+    await page.goto(workspaceTokensPath());
+    const tag = unique("find");
+    const secret = await createWorkspaceToken(page, { name: `${tag}-target`, permissions: ["projects:read"] });
+    await createWorkspaceToken(page, { name: `${tag}-other`, permissions: ["projects:read"] });
+    const urls: string[] = [];
+    page.on("request", (r) => urls.push(r.url()));
+
+    await page.keyboard.press("Control+k");
+    const palette = page.getByRole("dialog", { name: "Command menu" });
+    await palette.getByRole("combobox").fill(`${tag}-target`);
+    const option = palette.getByRole("option", { name: new RegExp(`${tag}-target`) });
+    await expect(option).toBeVisible();
+    await expect(palette.getByRole("option", { name: new RegExp(`${tag}-other`) })).toHaveCount(0);
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("dialog", { name: `${tag}-target` })).toBeVisible();
+    await expect(page).toHaveURL(/token=/);
+    await page.keyboard.press("Escape");
+
+    // A pasted secret finds its token by the masked form; the secret is sent nowhere.
+    await page.keyboard.press("Control+k");
+    await palette.getByRole("combobox").fill(secret);
+    await expect(palette.getByRole("option", { name: new RegExp(`${tag}-target`) })).toBeVisible();
+    expect(urls.filter((u) => u.includes(secret.slice(8, 30)))).toEqual([]);
+  });
+
   test("rename a token and describe it; the change is audited", async ({ page }) => {
     await signInAsAdmin(page);
     await page.goto(workspaceTokensPath());
@@ -149,7 +176,8 @@ test.describe("usage, hygiene and policy", () => {
     await expect(tokenRow(page, name)).toHaveCount(0);
 
     await page.goto(`/o/${ACME.slug}/audit`);
-    await expect(page.getByText("token.updated").first()).toBeVisible();
+    const entry = page.getByRole("row").filter({ hasText: "Token updated" }).first();
+    await expect(entry).toContainText(`Name${name} → ${renamed}`);
   });
 
   test("an admin sets a lifetime policy: the form offers only what it allows, the API refuses more, older tokens are flagged", async ({ page, request }) => {
@@ -163,7 +191,7 @@ test.describe("usage, hygiene and policy", () => {
     await page.goto(`/o/${slug}/settings`);
     await page.getByLabel("Maximum lifetime").selectOption({ label: "30 days" });
     await expect(page.getByRole("checkbox", { name: /Require an expiry date/ })).toBeChecked();
-    await page.getByRole("button", { name: "Save policy" }).click();
+    await page.getByRole("button", { name: "Save lifetime policy" }).click();
     await expect(page.getByRole("status").filter({ hasText: "Policy saved." })).toContainText("1 live token is beyond it");
 
     await page.goto(workspaceTokensPath(slug));
@@ -185,7 +213,7 @@ test.describe("usage, hygiene and policy", () => {
 
     // The change is in the audit log.
     await page.goto(`/o/${slug}/audit`);
-    await expect(page.getByText("org.token_policy_updated").first()).toBeVisible();
+    await expect(page.getByRole("row").filter({ hasText: "Org token policy updated" }).first()).toContainText("FromExpiry required: NoToExpiry required: Yes; Maximum lifetime (days): 30");
   });
 
   test("a token about to expire sends its reminder to the admins' dev mailbox", async ({ page }) => {

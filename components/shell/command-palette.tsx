@@ -2,23 +2,28 @@
 
 import * as RadixDialog from "@radix-ui/react-dialog";
 import { Command } from "cmdk";
-import { LogOut, Monitor, Moon, Plus, Search, Sun, UserRound } from "lucide-react";
+import { useQuery } from "@tanstack/react-query";
+import { KeyRound, LogOut, Monitor, Moon, Plus, Search, Sun, UserRound } from "lucide-react";
 import { signOut } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, type ReactNode } from "react";
 import { storeThemeChoice } from "@/components/theme/theme";
+import type { ConsoleTokenPage } from "@/lib/tokens/console";
+import { safeSearch } from "@/lib/tokens/hygiene";
+import { KINDS, type KindSlug } from "@/lib/tokens/kinds";
 import { NAV_ICONS, type NavItem } from "./nav";
 
 const ITEM =
   "flex cursor-pointer items-center gap-3 rounded-md px-3 py-2 text-sm text-zinc-800 aria-selected:bg-zinc-100 aria-selected:text-zinc-950 data-[disabled=true]:opacity-50";
 
 /**
- * ⌘K / Ctrl+K: jump to a page, create a token, switch the theme, sign out.
+ * ⌘K / Ctrl+K: jump to a page or a token, create a token, switch the theme, sign out.
  * Built on cmdk (filtering, keyboard navigation, listbox semantics) inside a
  * Radix dialog (focus trap, Escape, focus returned to where it was).
  */
 export function CommandPalette({ orgSlug, items, canCreateOrgTokens }: { orgSlug: string; items: NavItem[]; canCreateOrgTokens: boolean }) {
   const [open, setOpen] = useState(false);
+  const [search, setSearch] = useState("");
   const router = useRouter();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -37,11 +42,18 @@ export function CommandPalette({ orgSlug, items, canCreateOrgTokens }: { orgSlug
   }, []);
   const run = (action: () => void) => {
     setOpen(false);
+    setSearch("");
     action();
   };
   const go = (path: string) => run(() => router.push(`/o/${orgSlug}${path}`));
   return (
-    <RadixDialog.Root open={open} onOpenChange={setOpen}>
+    <RadixDialog.Root
+      open={open}
+      onOpenChange={(o) => {
+        setOpen(o);
+        if (!o) setSearch("");
+      }}
+    >
       <RadixDialog.Portal>
         <RadixDialog.Overlay className="fixed inset-0 z-40 bg-black/50" />
         <RadixDialog.Content
@@ -54,12 +66,15 @@ export function CommandPalette({ orgSlug, items, canCreateOrgTokens }: { orgSlug
               <Search aria-hidden className="size-4 text-zinc-500" />
               <Command.Input
                 autoFocus
-                placeholder="Go to a page, create a token…"
+                value={search}
+                onValueChange={setSearch}
+                placeholder="Go to a page or a token, create a token…"
                 className="h-12 w-full bg-transparent text-sm text-zinc-900 outline-none placeholder:text-zinc-500"
               />
             </div>
             <Command.List className="max-h-[min(60vh,24rem)] overflow-y-auto p-2">
               <Command.Empty className="px-3 py-6 text-center text-sm text-zinc-600">Nothing matches.</Command.Empty>
+              <TokenResults orgSlug={orgSlug} search={search} kinds={canCreateOrgTokens ? ["workspace", "gateway", "organization"] : ["workspace", "gateway"]} onOpen={(path) => run(() => router.push(path))} />
               <Group heading="Go to">
                 {items.map((item) => {
                   const Icon = NAV_ICONS[item.path];
@@ -115,6 +130,60 @@ export function CommandPalette({ orgSlug, items, canCreateOrgTokens }: { orgSlug
         </RadixDialog.Content>
       </RadixDialog.Portal>
     </RadixDialog.Root>
+  );
+}
+
+const RESULTS_PER_KIND = 5;
+
+/**
+ * The tokens whose name, description or prefix match what is typed (2+ characters,
+ * after a pause), from the lists the member may see. A pasted whole token is
+ * searched by its masked form, as in the lists: the secret never leaves the browser.
+ */
+function TokenResults({ orgSlug, search, kinds, onOpen }: { orgSlug: string; search: string; kinds: KindSlug[]; onOpen: (path: string) => void }) {
+  const q = safeSearch(search);
+  const [settled, setSettled] = useState(q);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(q), 200);
+    return () => clearTimeout(timer);
+  }, [q]);
+  const enabled = settled.length >= 2;
+  const { data, isError } = useQuery({
+    queryKey: ["palette-tokens", orgSlug, kinds.join(), settled],
+    enabled,
+    staleTime: 10_000,
+    queryFn: async ({ signal }) => {
+      const pages = await Promise.all(
+        kinds.map(async (kind) => {
+          const res = await fetch(`/api/console/${orgSlug}/tokens?${new URLSearchParams({ kind, q: settled })}`, { signal, cache: "no-store" });
+          if (!res.ok) throw new Error(`Token search failed (${res.status}).`);
+          return ((await res.json()) as ConsoleTokenPage).items.slice(0, RESULTS_PER_KIND);
+        }),
+      );
+      return pages.flat();
+    },
+  });
+  if (!enabled || q.length < 2) return null;
+  if (isError) return <p className="px-3 py-2 text-sm text-red-700">Could not search tokens. Try again in a moment.</p>;
+  if (!data) return <Command.Loading className="px-3 py-2 text-sm text-zinc-600">Searching tokens…</Command.Loading>;
+  return (
+    <Group heading="Tokens">
+      {data.map((t) => (
+        <Command.Item
+          key={t.id}
+          value={`token ${t.id}`}
+          // Found by the server's search: it matches whatever was typed.
+          keywords={[search]}
+          onSelect={() => onOpen(`/o/${orgSlug}/${KINDS[t.kind].path(t.gateway?.slug)}?token=${t.id}`)}
+          className={ITEM}
+        >
+          <KeyRound aria-hidden className="size-4 shrink-0 text-zinc-500" />
+          <span className="min-w-0 flex-1 truncate">{t.name}</span>
+          <span className="hidden font-mono text-xs text-zinc-600 sm:inline">{t.masked}</span>
+          <span className="shrink-0 text-xs text-zinc-500">{KINDS[t.kind].label}</span>
+        </Command.Item>
+      ))}
+    </Group>
   );
 }
 

@@ -25,7 +25,7 @@ import { TokenRowActions, type RowIntent } from "./token-row-actions";
 import { CreatedBy, HygieneBadges, RuleBadges, TokenScope } from "./token-scope";
 import { callAction } from "@/components/ui/call-action";
 import { gatewaySnippets, workspaceSnippets, type Snippet } from "@/lib/snippets";
-import { KeyRound } from "lucide-react";
+import { KeyRound, Plus } from "lucide-react";
 
 const REFRESH_MS = 4_000;
 
@@ -81,6 +81,12 @@ export function TokenManager({
   const linked = search.get("token");
   // …and ?new=1 (the command palette's "Create a token") opens the create dialog.
   const [open, setOpen] = useState<Open>(() => (linked ? { type: "details", id: linked } : create && search.get("new") === "1" ? { type: "create" } : null));
+  // A link followed while on this page (the command palette's token results) opens that token too.
+  const shownLink = useRef(linked);
+  useEffect(() => {
+    if (linked && linked !== shownLink.current) setOpen({ type: "details", id: linked });
+    shownLink.current = linked;
+  }, [linked]);
   const [notice, setNotice] = useState<string>();
   const [error, setError] = useState<string>();
   const [, startTransition] = useTransition();
@@ -151,6 +157,7 @@ export function TokenManager({
         <ListControls query={query} onChange={navigate} />
         {create && (
           <Button className="self-start lg:self-auto" onClick={() => setOpen({ type: "create" })}>
+            <Plus aria-hidden className="size-4" />
             Create token
           </Button>
         )}
