@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { RelativeTime } from "@/components/tokens/token-bits";
 import type { RequestEntry, RequestLogPage } from "@/lib/usage/request-log";
+import { describeUserAgent } from "@/lib/audit/describe";
 
 function statusTone(status: number): string {
   if (status >= 200 && status < 300) return "bg-emerald-50 text-emerald-800 ring-emerald-200";
@@ -33,7 +34,7 @@ function Entry({ e }: { e: RequestEntry }) {
         {e.ip && <span className="font-mono">{e.ip}</span>}
         {e.userAgent && (
           <span className="max-w-full truncate" title={e.userAgent}>
-            {e.userAgent}
+            {describeUserAgent(e.userAgent)}
           </span>
         )}
       </div>
