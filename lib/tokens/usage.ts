@@ -15,12 +15,15 @@
  *   seeing the unwritten part through `unwrittenModelTokens` and the written part
  *   through `onWritten`;
  * - the request log ("TokenRequest"): each call, as long as its token stays within
- *   its log allowance: LOG_RATE entries a second for successes and as many for
- *   refusals and errors, in bursts of LOG_BURST (a token bucket per token and
- *   instance). A token calling now and then is logged in full; a busy one is
- *   sampled (its exact totals are in the buckets), and each entry says how many
- *   calls before it were left out. Pruned per token and by age by
- *   lib/usage/retention.ts.
+ *   its log allowance: LOG_SUCCESS_RATE entries a second for successes and
+ *   LOG_RATE for refusals and errors, in bursts of LOG_BURST (a token bucket per
+ *   token and instance). A token calling now and then is logged in full; a busy
+ *   one is sampled (its exact totals are in the buckets), and each entry says how
+ *   many calls before it were left out. Successes are sampled ten times thinner
+ *   than refusals: the log keeps 200 entries per token, so a busy token's
+ *   successes written faster are mostly deleted again (at 2 a second, 1,000 busy
+ *   tokens had PostgreSQL insert, and a minute later prune, 2,000 rows a second).
+ *   Pruned per token and by age by lib/usage/retention.ts.
  */
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { onShutdown } from "@/lib/shutdown";
@@ -35,8 +38,10 @@ function positive(name: string, fallback: number): number {
   const configured = Number(process.env[name]);
   return Number.isFinite(configured) && configured > 0 ? configured : fallback;
 }
-/** Request-log entries a token gets per second and instance, for successes and again for refusals and errors. */
+/** Request-log entries a token gets per second and instance for refusals and errors… */
 export const LOG_RATE = positive("KEYSMITH_REQUEST_LOG_RATE", 2);
+/** …and for successes: one every 5 s once its burst is spent. */
+export const LOG_SUCCESS_RATE = positive("KEYSMITH_REQUEST_LOG_SUCCESS_RATE", 0.2);
 /** How many entries a token that was quiet may log at once. */
 export const LOG_BURST = Math.max(1, positive("KEYSMITH_REQUEST_LOG_BURST", 10));
 
@@ -119,9 +124,9 @@ function allowanceOf(tokenId: string, nowMs: number): Allowance {
     if (allowances.size >= 100_000) allowances.clear();
     allowances.set(tokenId, (a = { ok: LOG_BURST, other: LOG_BURST, at: nowMs, skipped: 0 }));
   } else if (nowMs > a.at) {
-    const refill = ((nowMs - a.at) * LOG_RATE) / 1000;
-    a.ok = Math.min(LOG_BURST, a.ok + refill);
-    a.other = Math.min(LOG_BURST, a.other + refill);
+    const seconds = (nowMs - a.at) / 1000;
+    a.ok = Math.min(LOG_BURST, a.ok + seconds * LOG_SUCCESS_RATE);
+    a.other = Math.min(LOG_BURST, a.other + seconds * LOG_RATE);
     a.at = nowMs;
   }
   return a;

@@ -113,8 +113,8 @@ describe.each(testDatabases)("usage history on $name", ({ name }) => {
     // A burst of 10 successes fits; the next 5 do not. Refusals have their own allowance.
     for (let i = 1; i <= 15; i++) logCall(getDb, entry(id, 200, T + i), t0);
     logCall(getDb, entry(id, 403, T + 16), t0);
-    // Two seconds later the allowance has refilled by 4 (2 a second): 4 of these 6 are logged.
-    for (let i = 17; i <= 22; i++) logCall(getDb, entry(id, 200, T + i), t0 + 2_000);
+    // Twenty seconds later the successes' allowance has refilled by 4 (one every 5 s): 4 of these 6 are logged.
+    for (let i = 17; i <= 22; i++) logCall(getDb, entry(id, 200, T + i), t0 + 20_000);
     await flushUsage();
     const rows = await prisma.tokenRequest.findMany({ where: { tokenId: id }, orderBy: { at: "asc" } });
     expect(rows.map((r) => [r.at.getTime() - T, r.status, r.omitted])).toEqual([
@@ -126,7 +126,7 @@ describe.each(testDatabases)("usage history on $name", ({ name }) => {
       [20, 200, 0],
     ]);
     // The two left out at the end are told by the token's next entry.
-    logCall(getDb, entry(id, 500, T + 23), t0 + 2_000);
+    logCall(getDb, entry(id, 500, T + 23), t0 + 20_000);
     await flushUsage();
     expect((await prisma.tokenRequest.findFirstOrThrow({ where: { tokenId: id, status: 500 } })).omitted).toBe(2);
   });
