@@ -11,64 +11,41 @@ import { setTimeout as delay } from "node:timers/promises";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createDriver, type Driver } from "@/lib/db/driver";
 import { DEMO_ORG } from "@/lib/db/seed";
-import { PrismaClient } from "@/lib/generated/prisma/client";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { issueToken } from "@/lib/tokens/service";
 
-import { freshPostgresDatabase } from "../support/databases";
-import { waitForNoSessions } from "../support/fresh-database";
-import { productionBuildDir, startServerProcess, type ServerProcess } from "../support/server-process";
+import { productionBuildDir, startServerProcess } from "../support/server-process";
+import { startTwoInstances, type TwoInstances } from "../support/two-instances";
 
 const baseUrl = process.env.TEST_DATABASE_URL;
 const distDir = productionBuildDir();
 const DAY = 86_400_000;
 
 describe.skipIf(!baseUrl || !distDir)("expiry reminders with two instances and a restart", () => {
-  let database: Awaited<ReturnType<typeof freshPostgresDatabase>>;
-  let driver: Driver;
+  let cluster: TwoInstances;
   let prisma: PrismaClient;
-  const servers: ServerProcess[] = [];
-  let env: Record<string, string | undefined>;
   let org: { id: string };
   let admin: { id: string; email: string };
   let developer: { id: string; email: string };
 
   beforeAll(async () => {
-    database = await freshPostgresDatabase(baseUrl!);
-    env = {
-      DATABASE_URL: database.url,
-      KEYSMITH_DATA_DIR: undefined,
+    cluster = await startTwoInstances(baseUrl!, distDir!, {
       NEXTAUTH_SECRET: `reminders-${randomBytes(12).toString("hex")}`,
       KEYSMITH_ADMIN_EMAIL: "admin@reminders.test",
       KEYSMITH_ADMIN_PASSWORD: `pw-${randomBytes(8).toString("hex")}`,
       // Every instance looks for due jobs every 100 ms: plenty of chances to collide.
       KEYSMITH_JOBS_EVERY_MS: "200",
-    };
-    const started = await Promise.allSettled([
-      startServerProcess({ name: "instance A", distDir: distDir!, env }),
-      startServerProcess({ name: "instance B", distDir: distDir!, env }),
-    ]);
-    for (const s of started) if (s.status === "fulfilled") servers.push(s.value);
-    const failed = started.find((s) => s.status === "rejected");
-    if (failed) throw (failed as PromiseRejectedResult).reason;
-
-    driver = await createDriver({ kind: "postgres", url: database.url });
-    prisma = new PrismaClient({ adapter: driver.adapter });
+    });
+    prisma = cluster.prisma;
     org = await prisma.organization.findUniqueOrThrow({ where: { slug: DEMO_ORG.slug } });
-    admin = await prisma.user.findUniqueOrThrow({ where: { email: env.KEYSMITH_ADMIN_EMAIL! } });
+    admin = await prisma.user.findUniqueOrThrow({ where: { email: cluster.env.KEYSMITH_ADMIN_EMAIL! } });
     developer = await prisma.user.create({ data: { email: "dev@reminders.test", name: "Dev", passwordHash: "x" } });
     await prisma.membership.create({ data: { userId: developer.id, orgId: org.id, role: "DEVELOPER" } });
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.allSettled(servers.map((s) => s.stop()));
-    await prisma?.$disconnect().catch(() => {});
-    await driver?.close().catch(() => {});
-    if (database) {
-      await waitForNoSessions(baseUrl!, new URL(database.url).pathname.slice(1));
-      await database.drop();
-    }
+    await cluster?.close();
   }, 60_000);
 
   /** `n` tokens of the developer due for a reminder now: half the 7-day one, half the 1-day one. */
@@ -99,10 +76,10 @@ describe.skipIf(!baseUrl || !distDir)("expiry reminders with two instances and a
     await waitForReminders(first);
 
     // B stops (SIGTERM, mid-tick perhaps) and starts again; more tokens fall due meanwhile.
-    const b = servers.pop()!;
+    const b = cluster.servers.pop()!;
     expect(await b.stop()).toBe(0);
     const second = await dueTokens(8, "across-restart");
-    servers.push(await startServerProcess({ name: "instance B again", distDir: distDir!, env }));
+    cluster.servers.push(await startServerProcess({ name: "instance B again", distDir: distDir!, env: cluster.env }));
     const third = await dueTokens(8, "after-restart");
     const all = [...first, ...second, ...third];
     await waitForReminders(all);

@@ -17,25 +17,10 @@ import { regenerateToken, revokeToken, type ChangeMeta } from "@/lib/tokens/serv
 import { FRESH_MS, verifyToken } from "@/lib/tokens/verify";
 
 import { openAppDbWithOrg, type AppDb } from "../support/app-db";
+import { countingLookups } from "../support/counting-db";
 import { testDatabases } from "../support/databases";
 import { issueWorkspaceToken, uniq } from "../support/fixtures";
 
-/** The app's client, counting the token lookups verification makes through it. */
-function counting(prisma: PrismaClient) {
-  let lookups = 0;
-  const token = new Proxy(prisma.token, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (property !== "findFirst") return value;
-      return (...args: unknown[]) => {
-        lookups++;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  const db = new Proxy(prisma, { get: (target, property, receiver) => (property === "token" ? token : Reflect.get(target, property, receiver)) });
-  return { db, lookups: () => lookups };
-}
 
 describe.each(testDatabases)("the known-token filter on $name", ({ name }) => {
   let app: AppDb;
@@ -108,7 +93,7 @@ describe.each(testDatabases)("the known-token filter on $name", ({ name }) => {
     const before = await issueWorkspaceToken(prisma, { meta, admin });
     await start();
     const after = await issueWorkspaceToken(prisma, { meta, admin });
-    const { db, lookups } = counting(prisma);
+    const { db, lookups } = countingLookups(prisma);
 
     const spending = performance.now();
     await spendNewcomerAllowance(db);
@@ -129,7 +114,7 @@ describe.each(testDatabases)("the known-token filter on $name", ({ name }) => {
 
   it("lets a token made elsewhere work at once, and knows it through the feed within 1 s", async () => {
     await start();
-    const { db } = counting(prisma);
+    const { db } = countingLookups(prisma);
 
     // Within the allowance: looked up although the filter has not heard of it yet.
     const first = await insertElsewhere();
@@ -176,7 +161,7 @@ describe.each(testDatabases)("the known-token filter on $name", ({ name }) => {
 
   it("counts every token as maybe until it is built, so nothing real is refused", async () => {
     const t = await issueWorkspaceToken(prisma, { meta, admin });
-    const { db, lookups } = counting(prisma);
+    const { db, lookups } = countingLookups(prisma);
     expect(mightBeToken(hashToken(generateToken("WORKSPACE")))).toBe(true);
     expect((await verifyToken(db, t.secret))?.tokenId).toBe(t.token.id);
     expect(lookups()).toBe(1);

@@ -15,16 +15,14 @@ import { setTimeout as delay } from "node:timers/promises";
 
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { createDriver, type Driver } from "@/lib/db/driver";
 import { DEMO_ORG } from "@/lib/db/seed";
-import { PrismaClient } from "@/lib/generated/prisma/client";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { issueToken } from "@/lib/tokens/service";
 import { emitEvents } from "@/lib/webhooks/events";
 import { createEndpoint } from "@/lib/webhooks/service";
 
-import { freshPostgresDatabase } from "../support/databases";
-import { waitForNoSessions } from "../support/fresh-database";
-import { productionBuildDir, startServerProcess, type ServerProcess } from "../support/server-process";
+import { productionBuildDir, type ServerProcess } from "../support/server-process";
+import { startTwoInstances, type TwoInstances } from "../support/two-instances";
 import { startWebhookReceiver } from "../support/webhook-receiver";
 
 const baseUrl = process.env.TEST_DATABASE_URL;
@@ -35,10 +33,8 @@ const FRESH_MS = 1_000;
 const POLL_MS = 50;
 
 describe.skipIf(!baseUrl || !distDir)("two instances on one PostgreSQL database", () => {
-  let database: Awaited<ReturnType<typeof freshPostgresDatabase>>;
-  let driver: Driver;
+  let cluster: TwoInstances;
   let prisma: PrismaClient;
-  const servers: ServerProcess[] = [];
   let a: ServerProcess;
   let b: ServerProcess;
   let orgId: string;
@@ -47,10 +43,7 @@ describe.skipIf(!baseUrl || !distDir)("two instances on one PostgreSQL database"
   let appSecret: string;
 
   beforeAll(async () => {
-    database = await freshPostgresDatabase(baseUrl!);
     const env = {
-      DATABASE_URL: database.url,
-      KEYSMITH_DATA_DIR: undefined,
       NEXTAUTH_SECRET: `multi-instance-${randomBytes(12).toString("hex")}`,
       KEYSMITH_ADMIN_EMAIL: "admin@multi-instance.test",
       KEYSMITH_ADMIN_PASSWORD: `pw-${randomBytes(8).toString("hex")}`,
@@ -63,18 +56,9 @@ describe.skipIf(!baseUrl || !distDir)("two instances on one PostgreSQL database"
       KEYSMITH_UPSTREAM_ALLOW_HOSTS: "127.0.0.1",
     };
     appSecret = env.NEXTAUTH_SECRET;
-    // Both start at once: migrations and the demo seed must serialize between them.
-    const started = await Promise.allSettled([
-      startServerProcess({ name: "instance A", distDir: distDir!, env }),
-      startServerProcess({ name: "instance B", distDir: distDir!, env }),
-    ]);
-    for (const s of started) if (s.status === "fulfilled") servers.push(s.value);
-    const failed = started.find((s) => s.status === "rejected");
-    if (failed) throw (failed as PromiseRejectedResult).reason;
-    [a, b] = servers;
-
-    driver = await createDriver({ kind: "postgres", url: database.url });
-    prisma = new PrismaClient({ adapter: driver.adapter });
+    cluster = await startTwoInstances(baseUrl!, distDir!, env);
+    [a, b] = cluster.servers;
+    prisma = cluster.prisma;
     const org = await prisma.organization.findUniqueOrThrow({ where: { slug: DEMO_ORG.slug } });
     const admin = await prisma.user.findUniqueOrThrow({ where: { email: env.KEYSMITH_ADMIN_EMAIL } });
     orgId = org.id;
@@ -83,13 +67,7 @@ describe.skipIf(!baseUrl || !distDir)("two instances on one PostgreSQL database"
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.allSettled(servers.map((s) => s.stop()));
-    await prisma?.$disconnect().catch(() => {});
-    await driver?.close().catch(() => {});
-    if (database) {
-      await waitForNoSessions(baseUrl!, new URL(database.url).pathname.slice(1));
-      await database.drop();
-    }
+    await cluster?.close();
   }, 60_000);
 
   function meta() {

@@ -16,25 +16,10 @@ import type { ChangeMeta } from "@/lib/tokens/service";
 import { CACHE_MS, verifyToken } from "@/lib/tokens/verify";
 
 import { openAppDbWithOrg, type AppDb } from "../support/app-db";
+import { countingLookups } from "../support/counting-db";
 import { testDatabases } from "../support/databases";
 import { issueWorkspaceToken } from "../support/fixtures";
 
-/** The app's client, counting token lookups. */
-function counting(prisma: PrismaClient) {
-  let lookups = 0;
-  const token = new Proxy(prisma.token, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (property !== "findFirst") return value;
-      return (...args: unknown[]) => {
-        lookups++;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  const db = new Proxy(prisma, { get: (target, property, receiver) => (property === "token" ? token : Reflect.get(target, property, receiver)) });
-  return { db, lookups: () => lookups };
-}
 
 describe.each(testDatabases)("verification cache refresh on $name", ({ name }) => {
   let app: AppDb;
@@ -69,7 +54,7 @@ describe.each(testDatabases)("verification cache refresh on $name", ({ name }) =
     const t = await issueWorkspaceToken(prisma, { meta, admin });
     const t0 = Date.now();
     await at(t0 + 100); // past the feed's report of the new token, which drops whatever was cached for it
-    const { db, lookups } = counting(prisma);
+    const { db, lookups } = countingLookups(prisma);
 
     expect((await verifyToken(db, t.secret))?.tokenId).toBe(t.token.id);
     expect(lookups()).toBe(1);
@@ -91,7 +76,7 @@ describe.each(testDatabases)("verification cache refresh on $name", ({ name }) =
     startChangeFeed(getDb);
     const t0 = Date.now();
     await at(t0);
-    const { db, lookups } = counting(prisma);
+    const { db, lookups } = countingLookups(prisma);
     // Strangers' tokens: each is looked up once and remembered as unknown (and never renewed).
     const strangers = Array.from({ length: 200 }, () => generateToken("WORKSPACE"));
     for (const s of strangers) await verifyToken(db, s);
