@@ -1,5 +1,6 @@
 import "server-only";
-import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
+import { Section, Text } from "@react-email/components";
+import { ActionLink, EmailShell, FieldTable, Footnote, text } from "./layout";
 
 export interface TokenIssuedEmailProps {
   action: "created" | "regenerated";
@@ -55,48 +56,21 @@ export function tokenIssuedText(p: TokenIssuedEmailProps): string {
   ].join("\n");
 }
 
-const text = { fontSize: "14px", lineHeight: "22px", color: "#27272a", margin: "0" };
-const label = { ...text, color: "#71717a", width: "120px", verticalAlign: "top" as const };
-
 /** The notice every org admin receives when a token is created or regenerated (docs/contract.md §5). */
 export function TokenIssuedEmail(p: TokenIssuedEmailProps) {
-  const rows = fields(p);
   return (
-    <Html>
-      <Head />
-      <Preview>{`${p.kindLabel} "${p.tokenName}" was ${p.action} in ${p.orgName}`}</Preview>
-      <Body style={{ backgroundColor: "#f4f4f5", fontFamily: "-apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif" }}>
-        <Container style={{ backgroundColor: "#ffffff", borderRadius: "8px", padding: "32px", margin: "32px auto", maxWidth: "560px" }}>
-          <Heading as="h1" style={{ fontSize: "20px", color: "#18181b", margin: "0 0 8px" }}>
-            {heading(p)}
-          </Heading>
-          <Text style={text}>
-            In <strong>{p.orgName}</strong>
-            {p.orgName.endsWith(".") ? "" : "."} You receive this because you are an admin of the organization.
-          </Text>
-          <Section style={{ marginTop: "20px" }}>
-            <table cellPadding={4} style={{ borderCollapse: "collapse" }}>
-              <tbody>
-                {rows.map(([k, v]) => (
-                  <tr key={k}>
-                    <td style={label}>{k}</td>
-                    <td style={{ ...text, fontFamily: k === "Token" ? "monospace" : undefined }}>{v}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </Section>
-          <Section style={{ marginTop: "24px" }}>
-            <Link href={p.link} style={{ backgroundColor: "#4f46e5", color: "#ffffff", padding: "10px 16px", borderRadius: "6px", fontSize: "14px" }}>
-              View the token in Keysmith
-            </Link>
-          </Section>
-          <Hr style={{ margin: "28px 0 16px", borderColor: "#e4e4e7" }} />
-          <Text style={{ ...text, fontSize: "12px", color: "#71717a" }}>
-            If you did not expect this, review the token and revoke it from the link above. The token&apos;s secret is never sent by e-mail.
-          </Text>
-        </Container>
-      </Body>
-    </Html>
+    <EmailShell preview={`${p.kindLabel} "${p.tokenName}" was ${p.action} in ${p.orgName}`} heading={heading(p)}>
+      <Text style={text}>
+        In <strong>{p.orgName}</strong>
+        {p.orgName.endsWith(".") ? "" : "."} You receive this because you are an admin of the organization.
+      </Text>
+      <Section style={{ marginTop: "20px" }}>
+        <FieldTable rows={fields(p)} />
+      </Section>
+      <ActionLink href={p.link}>View the token in Keysmith</ActionLink>
+      <Footnote>
+        If you did not expect this, review the token and revoke it from the link above. The token&apos;s secret is never sent by e-mail.
+      </Footnote>
+    </EmailShell>
   );
 }
