@@ -5,7 +5,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState, useTransition, type ReactNode } from "react";
 import { endOverlapAction, updateTokenDetailsAction, updateTokenRulesAction } from "@/lib/actions/tokens";
 import { tokenRulesInput, updateTokenDetailsInput } from "@/lib/schemas/tokens";
-import { Button } from "@/components/ui/button";
+import { Button, FormActions } from "@/components/ui/button";
 import { Badge } from "@/components/ui/card";
 import { FormError, TextAreaField, TextField } from "@/components/ui/field";
 import { useFormAction } from "@/components/ui/use-form-action";
@@ -49,14 +49,7 @@ function DetailsEditor({ orgSlug, token, onDone, onCancel }: { orgSlug: string; 
         hint="What the token is for, where it is used. Optional."
         error={fieldErrors.description}
       />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" size="sm" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" size="sm" disabled={pending}>
-          {pending ? "Saving…" : "Save"}
-        </Button>
-      </div>
+      <FormActions compact onCancel={onCancel} pending={pending} label="Save" pendingLabel="Saving…" />
     </form>
   );
 }
@@ -80,14 +73,7 @@ function RulesEditor({
       <input type="hidden" name="id" value={token.id} />
       <FormError message={formError} />
       <RulesFields errors={fieldErrors} defaults={token} gatewayModels={gatewayModels} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" size="sm" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" size="sm" disabled={pending}>
-          {pending ? "Saving…" : "Save rules"}
-        </Button>
-      </div>
+      <FormActions compact onCancel={onCancel} pending={pending} label="Save rules" pendingLabel="Saving…" />
     </form>
   );
 }

@@ -37,13 +37,27 @@ export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button
 });
 
 /** A dialog form's footer: Cancel, and the submit button that says when it is working. */
-export function FormActions({ onCancel, pending, label, pendingLabel }: { onCancel: () => void; pending: boolean; label: string; pendingLabel: string }) {
+export function FormActions({
+  onCancel,
+  pending,
+  label,
+  pendingLabel,
+  compact = false,
+}: {
+  onCancel: () => void;
+  pending: boolean;
+  label: string;
+  pendingLabel: string;
+  /** Small buttons in one row, no rule above: for a form inside a panel (a token's details). */
+  compact?: boolean;
+}) {
+  const size = compact ? "sm" : undefined;
   return (
-    <div className="flex flex-col-reverse gap-2 border-t border-zinc-100 pt-4 sm:flex-row sm:justify-end">
-      <Button variant="secondary" onClick={onCancel}>
+    <div className={compact ? "flex justify-end gap-2" : "flex flex-col-reverse gap-2 border-t border-zinc-100 pt-4 sm:flex-row sm:justify-end"}>
+      <Button variant="secondary" size={size} onClick={onCancel}>
         Cancel
       </Button>
-      <Button type="submit" disabled={pending}>
+      <Button type="submit" size={size} disabled={pending}>
         {pending ? pendingLabel : label}
       </Button>
     </div>
